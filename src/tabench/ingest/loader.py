@@ -1,0 +1,69 @@
+"""Read a document from disk and hand it to the right parser (the I/O edge of ingest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import InputError, ParseError
+from ..model import ProblemSet
+from .markdown import parse_markdown
+
+MAX_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".mmd", ""}
+
+
+def read_text(path: str | Path, what: str = "document", max_bytes: int = MAX_BYTES) -> str:
+    """The file's text, or an InputError that says what is wrong and what to do."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the {what} file inside it")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for a {what}; split it"
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError(f"{path}: cannot be read (permission denied); check its permissions") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror}); check the file") from None
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty; give a {what} with content")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: looks like a binary file, not text; give a Markdown, text or JSON {what}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{path}: not UTF-8 text (bad byte at offset {err.start}); save it as UTF-8 and try again"
+        ) from None
+
+
+def load_problem_set(path: str | Path) -> ProblemSet:
+    """A ProblemSet from a Markdown/text document with solutions, or from a ProblemSet JSON file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        raise InputError(f"{path}: PDF ingest is not available yet; convert it to Markdown first (e.g. with marker or pymupdf4llm)")
+    if suffix in (".tex", ".ltx"):
+        raise InputError(f"{path}: LaTeX ingest is not available yet; convert it to Markdown first (e.g. with pandoc)")
+    text = read_text(path)
+    if suffix == ".json" or text.lstrip().startswith("{"):
+        return _from_json(path, text)
+    return parse_markdown(text, source=str(path), fallback_title=path.stem)
+
+
+def _from_json(path: Path, text: str) -> ProblemSet:
+    try:
+        return ProblemSet.model_validate_json(text)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(x) for x in first.get("loc", ())) or "top level"
+        raise ParseError(
+            f"{path}: not a valid ProblemSet JSON ({where}: {first.get('msg')}); compare it with `tabench schema`"
+        ) from None

@@ -1,0 +1,76 @@
+"""Converter Markdown (text from PDF converters, hand-written Markdown) -> ProblemSet (pure)."""
+
+from __future__ import annotations
+
+from ..errors import ParseError
+from ..key import build_blanks, figure_dependent
+from ..model import Part, ProblemSet, Question
+from .normalize import normalize
+from .structure import Node, RawQuestion, is_blank_label, split_document
+
+
+def parse_markdown(text: str, source: str | None = None, fallback_title: str = "Problem set") -> ProblemSet:
+    document = split_document(normalize(text))
+    if not document.questions:
+        name = source or "the document"
+        raise ParseError(
+            f"{name}: no numbered questions found; number them '1.', '## 2. Title' or 'Question 3', "
+            "or write the problem set as JSON (see `tabench schema`)"
+        )
+    questions = [_question(raw) for raw in document.questions]
+    return ProblemSet(title=document.title or fallback_title, source=source, questions=questions)
+
+
+def _question(raw: RawQuestion) -> Question:
+    node = raw.node
+    number = str(raw.number)
+    if not node.children:
+        parts = [_part(number, None, node, raw.title, raw.points, context="")]
+        return Question(number=raw.number, title=raw.title, points=raw.points, preamble="", parts=parts)
+    parts = []
+    for child in node.children:
+        if child.children:
+            intro = child.text("prompt")
+            for grandchild in child.children:
+                part_id = f"{number}.{child.label}.{grandchild.label}"
+                parts.append(_part(part_id, grandchild.label, grandchild, raw.title, grandchild.points, intro))
+        else:
+            parts.append(_part(f"{number}.{child.label}", child.label, child, raw.title, child.points, ""))
+    return Question(number=raw.number, title=raw.title, points=raw.points, preamble=node.text("prompt"), parts=parts)
+
+
+def _part(part_id: str, label: str | None, node: Node, title: str, points: float | None, context: str) -> Part:
+    prompt = node.text("prompt")
+    solutions = [segment.text for segment in node.segments if segment.role == "solution" and segment.text.strip()]
+    kind, blanks = build_blanks(title, f"{context}\n\n{prompt}".strip(), solutions, _labelled_solutions(node))
+    return Part(
+        id=part_id,
+        label=label,
+        points=points,
+        kind=kind,
+        prompt=prompt,
+        context=context,
+        choices=blanks[0].choices if blanks else [],
+        solution="\n\n".join(solutions),
+        needs_figure=figure_dependent(prompt, context),
+        blanks=blanks,
+    )
+
+
+def _labelled_solutions(node: Node) -> list[tuple[str, str]]:
+    """(label, solution) for answer fields the document names just before a solution block."""
+    pairs = []
+    pending: str | None = None
+    for segment in node.segments:
+        if segment.role == "prompt":
+            labels = [line for line in segment.lines if is_blank_label(line)]
+            pending = _label_text(labels[-1]) if labels else None
+        elif pending is not None and segment.text.strip():
+            pairs.append((pending, segment.text))
+            pending = None
+    return pairs
+
+
+def _label_text(line: str) -> str:
+    head = line.strip().strip("*").split(":")[0]
+    return head.strip(" *")

@@ -1,0 +1,97 @@
+"""Clean up converter Markdown before it is parsed (pure).
+
+- one kind of newline, NBSP and other odd spaces folded to a plain space;
+- every check-box glyph turned into one of two canonical boxes;
+- `\\( \\)` and `\\[ \\]` math turned into `$ $` and `$$ $$`;
+- page headers and footers that repeat wherever a page broke removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+EMPTY_BOX = "☐"
+CHECKED_BOX = "☒"
+
+_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+_HTML_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*/?>", re.I)
+_HTML_BOX = re.compile(r"<input\b[^>]*type\s*=\s*[\"']?checkbox[\"']?[^>]*/?>", re.I)
+_TASK_CHECKED = re.compile(r"^(\s*[-*+]\s+)\[[xX]\](?=\s)", re.M)
+_TASK_EMPTY = re.compile(r"^(\s*[-*+]\s+)\[ \](?=\s)", re.M)
+# A tick written just before an empty box (the exam's "✓ ☐ (a)") marks that box.
+_TICK_THEN_BOX = re.compile(r"[✓✔√]\s*[☐□○◯]")
+_CHECKED_GLYPHS = re.compile(r"[☒☑■●◉]|[✓✔](?=\s)|(?<![\w\\])√(?=\s)")
+_EMPTY_GLYPHS = re.compile(r"[☐□○◯❏❑]")
+
+_INLINE_MATH_OPEN = re.compile(r"(?<![\\a-zA-Z])\\\(")
+_INLINE_MATH_CLOSE = re.compile(r"(?<![\\a-zA-Z])\\\)")
+_DISPLAY_MATH_OPEN = re.compile(r"(?<![\\a-zA-Z])\\\[")
+_DISPLAY_MATH_CLOSE = re.compile(r"(?<![\\a-zA-Z])\\\]")
+
+_KNOWN_FURNITURE = re.compile(
+    r"^\s*(?:PRINT your name.*|(?:Page|Pg\.?)\s+\d+\s*(?:of|/)\s*\d+|-\s*\d+\s*-|\d+\s*/\s*\d+)\s*$",
+    re.I,
+)
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_NOT_FURNITURE = re.compile(r"solution|answer|☐|☒|^\s*[-*+|>#`$]|^\s*\(|^\s*\d+[.)]", re.I)
+
+
+def normalize(text: str) -> str:
+    """Return `text` with spaces, boxes, math delimiters and page furniture normalised."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _normalize_boxes(text)
+    text = _normalize_math_delimiters(text)
+    return _drop_page_furniture(text)
+
+
+def _normalize_boxes(text: str) -> str:
+    text = _HTML_CHECKED.sub(CHECKED_BOX, text)
+    text = _HTML_BOX.sub(EMPTY_BOX, text)
+    text = _TASK_CHECKED.sub(lambda m: m.group(1) + CHECKED_BOX, text)
+    text = _TASK_EMPTY.sub(lambda m: m.group(1) + EMPTY_BOX, text)
+    text = _TICK_THEN_BOX.sub(CHECKED_BOX, text)
+    text = _EMPTY_GLYPHS.sub(EMPTY_BOX, text)
+    return _CHECKED_GLYPHS.sub(CHECKED_BOX, text)
+
+
+def _normalize_math_delimiters(text: str) -> str:
+    text = _DISPLAY_MATH_OPEN.sub("$$", text)
+    text = _DISPLAY_MATH_CLOSE.sub("$$", text)
+    text = _INLINE_MATH_OPEN.sub("$", text)
+    return _INLINE_MATH_CLOSE.sub("$", text)
+
+
+def _drop_page_furniture(text: str) -> str:
+    lines = text.split("\n")
+    in_fence = [False] * len(lines)
+    fenced = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            in_fence[index] = True
+        else:
+            in_fence[index] = fenced
+    counts = Counter(
+        line.strip() for line, code in zip(lines, in_fence) if not code and _could_be_furniture(line)
+    )
+    repeated = {line for line, count in counts.items() if count >= 3}
+    kept = []
+    for line, code in zip(lines, in_fence):
+        stripped = line.strip()
+        if not code and (_KNOWN_FURNITURE.match(line) or stripped in repeated):
+            kept.append("")
+        else:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _could_be_furniture(line: str) -> bool:
+    stripped = line.strip()
+    return 12 <= len(stripped) <= 100 and not _NOT_FURNITURE.search(stripped) and any(c.isalpha() for c in stripped)

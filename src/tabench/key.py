@@ -1,0 +1,390 @@
+"""The answer key: from a part's text and reference solution to its kind and blanks (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from .choices import ChoiceGroup, find_groups, match_option, math_of
+from .latex import clean_latex, math_spans, split_equation, strip_markup
+from .model import Blank, Choice, Kind, Number
+
+_ADMIN = re.compile(
+    r"honor code|academic (?:honesty|integrity)|sign your name|who did you work with|worked with|collaborat\w*|"
+    r"study group|sources \(if any\)|what sources|hours did you (?:work|spend)|how many (?:total )?hours|favou?rite\b.*\btopic",
+    re.I,
+)
+_SELECT_ALL = re.compile(
+    r"select all|mark all|check all|all that apply|which two|select (?:two|three|every)|(?:tick|choose) all", re.I
+)
+_SELECT_ONE = re.compile(r"\(select one|select one\b|choose one\b|\(choose one|\(pick one", re.I)
+_DERIVATION = re.compile(r"\b(?:prove|show that|verify that|demonstrate that)\b", re.I)
+_CODE = re.compile(
+    r"\b(?:implement|write (?:the |a |some )?code|fill in the code|visuali[sz]e|generate a plot|plot the|"
+    r"code (?:up|the))\b",
+    re.I,
+)
+_NUMERIC = re.compile(
+    r"\bhow (?:many|much|fast|long|large|big|slow)\b|\bnumber of\b|\btotal number\b|report the following numbers|"
+    r"\bwhat is the (?:value|size|speed|time|count|latency)\b",
+    re.I,
+)
+_EXPRESSION = re.compile(
+    r"\b(?:what is|what are|derive|determine|express|find|compute|calculate|show how|when will|when is|draw|"
+    r"write down|give an expression|give the expression|in terms of|as a function of)\b",
+    re.I,
+)
+_FIGURE_REF = re.compile(
+    r"(?<!illustrated )(?<!depicted )(?<!shown )\b(?:in|from)\s+(?:the\s+)?(?:following\s+|above\s+|below\s+)?"
+    r"(?:figures?|fig\.|plots?|graphs?|curves?|diagrams?|images?|pictures?)\b"
+    r"|\b(?:figure|fig\.?)\s*\d+\s+(?:below|above|shows?)\b"
+    r"|(?<!illustrated )(?<!depicted )(?<!shown )\b(?:in|from)\s+(?:figure|fig\.?)\s*\d+",
+    re.I,
+)
+_CAPTION_LINE = re.compile(r"^\s*(?:\*\*|__|\*|_)?\s*(?:Figure|Fig\.?)\s*\d+\s*[:.].*$", re.I | re.M)
+_CUE = re.compile(r"\b(?:hence|thus|therefore|so the answer|the answer is|final answer|we get|which gives|this gives)\b", re.I)
+_ALTERNATIVE_CUE = re.compile(
+    r"\b(?:would|also (?:be )?(?:fine|ok|okay|acceptable|accepted|correct)|alternatively|with the|if we|counting|accept)\b",
+    re.I,
+)
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_UNITS = (
+    r"(?:ns|ms|µs|μs|us|s|sec|seconds?|minutes?|min|hours?|h|days?|"
+    r"[kMGT]?B|[KMGT]iB|bytes?|bits?|[kMG]?Hz|FLOPs?|[kMGT]?FLOPS|%|m|cm|mm|km|kg|g|W|J|V|A|"
+    r"params?|parameters?|tokens?|layers?)"
+)
+_RESULT = re.compile(rf"=\s*({_NUMBER})\s*(?:\\[,;: ]|\\text\{{\s*|\\mathrm\{{\s*)*({_UNITS})?(?=[\s}}$.,)]|$)")
+_LEADING_NUMBER = re.compile(rf"^\s*\$?\s*({_NUMBER})\s*\$?\s*({_UNITS})?\s*(?:[.!](?:\s|$)|$)")
+_PLUS_MINUS = re.compile(rf"^\s*[-*+]\s+(.+?)\s*:\s*\$?({_NUMBER})\s*(?:±|\\pm|\+/-)\s*({_NUMBER})\$?\s*$", re.M)
+_CHOICE_NUMBERS = re.compile(r"\bchoices?\s*((?:\d+\s*(?:,|and|&|or)?\s*)+)", re.I)
+_OPTION_LETTER = re.compile(r"\b(?i:option|choice|answer is)\s*\(?([A-Za-z])\)?(?![\w])")
+_LEADING_LABEL = re.compile(r"^\s*(?:\*\*)?\(([a-z])\)")
+_ALL = re.compile(r"\ball (?:three|four|five|six|of (?:the|them|these)|options|choices)\b|\ball are (?:true|correct)\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(])")
+_FENCE = re.compile(r"```")
+
+
+def figure_dependent(prompt: str, context: str = "") -> bool:
+    """Does the ask of this part point at a figure (not merely sit near a caption)?"""
+    text = _CAPTION_LINE.sub("", f"{context}\n{prompt}")
+    return bool(_FIGURE_REF.search(text))
+
+
+def build_blanks(title: str, prompt: str, solution_segments: list[str], labelled: list[tuple[str, str]]) -> tuple[Kind, list[Blank]]:
+    """Decide the part's kind and its blanks with their reference answers.
+
+    `labelled` holds (label, solution) pairs for answer fields the document names
+    ('The bug:', 'The fix (code):'); `solution_segments` every solution block in order.
+    """
+    solution = "\n\n".join(solution_segments).strip()
+    if _ADMIN.search(title) or (not solution and _ADMIN.search(prompt)):
+        return "admin", [Blank(id="answer", kind="admin")]
+    if len(labelled) >= 2:
+        blanks = [_labelled_blank(label, text) for label, text in labelled]
+        return blanks[0].kind, blanks
+    table = _table_blanks(prompt)
+    if table:
+        return table[0].kind, table
+    groups = find_groups(prompt)
+    if not groups:
+        groups = [ChoiceGroup(g.name, [type(o)(o.text, False) for o in g.options]) for g in find_groups(solution)]
+    if groups or _SELECT_ONE.search(prompt) or _SELECT_ALL.search(prompt):
+        return _choice_blanks(prompt, groups, solution_segments)
+    if _DERIVATION.search(prompt):
+        return "derivation", [Blank(id="answer", kind="derivation", text=_first_sentence(solution))]
+    if _CODE.search(prompt):
+        return "code", [Blank(id="answer", kind="code", text=_first_sentence(solution))]
+    if _NUMERIC.search(prompt):
+        numbers = _numeric_blanks(solution_segments)
+        if numbers:
+            return "numeric", numbers
+    if _EXPRESSION.search(prompt):
+        expression = _expression_blank(solution_segments)
+        if expression:
+            return "expression", [expression]
+    return "short_text", [Blank(id="answer", kind="short_text", text=_first_sentence(solution) or None)]
+
+
+# ---- labelled blanks ('The bug:', 'The fix (code):', ...) -------------------------------------
+
+_STOPWORDS = {"the", "a", "an", "for", "of", "to", "in", "on", "and", "your"}
+
+
+def blank_id(label: str) -> str:
+    """'The fix (code)' -> 'fix'; 'For encoder parameters θ_e' -> 'encoder'; '(a)' -> 'a'."""
+    words = re.findall(r"[A-Za-z0-9]+", label.lower())
+    content = [w for w in words if w not in _STOPWORDS]
+    return (content or words or ["answer"])[0]
+
+
+def _labelled_blank(label: str, solution: str) -> Blank:
+    kind: Kind = "code" if _FENCE.search(solution) else "short_text"
+    return Blank(id=blank_id(label), label=label, kind=kind, text=_first_sentence(solution))
+
+
+# ---- tables with answers in cells (exam Q8) ---------------------------------------------------
+
+def _table_blanks(prompt: str) -> list[Blank]:
+    rows = []
+    for line in prompt.split("\n"):
+        if "\t" in line:
+            rows.append([cell.strip() for cell in line.split("\t")])
+        elif line.count("|") >= 2 and "solution" in line.lower():
+            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    if not any(re.search(r"solution", " ".join(row), re.I) for row in rows) or len(rows) < 2:
+        return []
+    header, body = rows[0], rows[1:]
+    blanks = []
+    for row in body:
+        row_name = strip_markup(row[0]) if row else ""
+        for column, cell in enumerate(row[1:], start=1):
+            value = re.sub(r"(?:<b>|\*\*)?\s*Solution\s*:\s*(?:</b>|\*\*)?", "", cell, flags=re.I).strip()
+            if not value:
+                continue
+            column_name = strip_markup(header[column]) if column < len(header) else str(column)
+            latex = clean_latex(" ".join(m for m, _ in math_spans(value)) or value)
+            blanks.append(
+                Blank(
+                    id=f"{_slug(row_name)}.{_slug(column_name)}",
+                    label=f"{row_name} / {column_name}",
+                    kind="expression",
+                    latex=latex,
+                    text=strip_markup(value),
+                )
+            )
+    return blanks
+
+
+def _slug(text: str) -> str:
+    return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or "cell"
+
+
+# ---- choices ----------------------------------------------------------------------------------
+
+def _choice_blanks(prompt: str, groups: list[ChoiceGroup], segments: list[str]) -> tuple[Kind, list[Blank]]:
+    select_all = bool(_SELECT_ALL.search(prompt))
+    if not groups:  # options not printed (exam 11.c): the key is the label the solution names
+        label = _correct_labels([], segments[0] if segments else "")
+        kind: Kind = "select_all" if select_all else "multiple_choice"
+        return kind, [Blank(id="answer", kind=kind, correct=label)]
+    solution_groups = find_groups("\n\n".join(segments))
+    blanks = []
+    for index, group in enumerate(groups):
+        choices = group.to_choices()
+        segment = segments[index] if len(groups) > 1 and index < len(segments) else "\n\n".join(segments[:1])
+        correct = _marked_labels(group, index, len(groups), solution_groups, choices)
+        if not correct:
+            text = _row_text(group.name, "\n\n".join(segments)) if group.row else segment
+            correct = _correct_labels(choices, text)
+        blank_kind: Kind = "select_all" if (select_all or len(correct) > 1) else "multiple_choice"
+        name = group.name
+        blanks.append(
+            Blank(
+                id=blank_id(name) if (name and len(groups) > 1) else ("answer" if len(groups) == 1 else str(index + 1)),
+                label=name,
+                kind=blank_kind,
+                choices=choices,
+                correct=correct,
+            )
+        )
+    if len(segments) > len(groups) > 1 and re.search(r"show (?:some |your )?work|justify", prompt, re.I):
+        blanks.append(Blank(id="work", label="work", kind="derivation", text=_first_sentence(segments[len(groups)])))
+    return blanks[0].kind, blanks
+
+
+def _marked_labels(group, index, count, solution_groups, choices) -> list[str]:
+    candidates = [g for g in solution_groups if any(o.marked for o in g.options)]
+    if not candidates:
+        return []
+    if group.name and count > 1:
+        named = [g for g in candidates if g.name and _same_name(g.name, group.name)]
+        candidates = named or (candidates[index : index + 1] if len(candidates) == count else [])
+    elif count > 1:
+        candidates = candidates[index : index + 1] if len(candidates) == count else []
+    labels = []
+    for solution_group in candidates:
+        for option in solution_group.options:
+            if option.marked:
+                label = match_option(option.text, choices)
+                if label and label not in labels:
+                    labels.append(label)
+    return labels
+
+
+def _same_name(a: str, b: str) -> bool:
+    norm = lambda s: re.sub(r"[^a-z0-9]", "", strip_markup(s).lower())  # noqa: E731
+    return norm(a) == norm(b) or norm(a).startswith(norm(b)) or norm(b).startswith(norm(a))
+
+
+def _row_text(name: str, solution: str) -> str:
+    """The piece of a solution that answers row `name` ('(a) β = 10^-3, (b) ...' -> 'β = 10^-3')."""
+    label = re.escape(name.strip())
+    match = re.search(label + r"\s*:?\s*(.+?)(?=\(\w\)|$)", solution, re.S)
+    return match.group(1) if match else solution
+
+
+def _correct_labels(choices: list[Choice], solution: str) -> list[str]:
+    head = _first_sentence(solution, keep_parenthetical=True)
+    labels = [choice.label for choice in choices]
+    numbers = _CHOICE_NUMBERS.search(solution)
+    if numbers and choices:
+        picked = [labels[int(n) - 1] for n in re.findall(r"\d+", numbers.group(1)) if 0 < int(n) <= len(labels)]
+        if picked:
+            return picked
+    if _ALL.search(head) and choices:
+        return labels
+    letter = _OPTION_LETTER.search(strip_markup(head))
+    if letter:
+        found = [lab for lab in labels if lab.lower() == letter.group(1).lower()]
+        if found:
+            return found
+        if not choices:
+            return [letter.group(1).lower()]
+    leading = _LEADING_LABEL.match(solution)
+    if leading:
+        found = [lab for lab in labels if lab.lower() == leading.group(1)]
+        found += [c.label for c in choices if c.text.strip("() ").lower() == leading.group(1) and c.label not in found]
+        if found or not choices:
+            return found or [leading.group(1)]
+    head_math = math_of(head)
+    if head_math:
+        found = [c.label for c in choices if math_of(c.text) and math_of(c.text) == head_math[:1]]
+        if not found:
+            found = [c.label for c in choices if math_of(c.text) and math_of(c.text)[0] in head_math]
+        if found:
+            return found
+    plain = strip_markup(head).rstrip(".")
+    label = match_option(plain, choices) if plain else None
+    if label:
+        return [label]
+    return [c.label for c in choices if len(c.text) > 3 and strip_markup(c.text).lower().rstrip(".") in solution.lower()]
+
+
+# ---- numbers ----------------------------------------------------------------------------------
+
+def _numeric_blanks(segments: list[str]) -> list[Blank]:
+    solution = "\n\n".join(segments)
+    reported = _PLUS_MINUS.findall(solution)
+    if len(reported) >= 2:
+        return [
+            Blank(
+                id=_slug(strip_markup(name)),
+                label=strip_markup(name),
+                kind="numeric",
+                number=Number(value=_to_float(value), abs_tol=_to_float(spread)),
+                text=f"{value} ± {spread}",
+            )
+            for name, value, spread in reported
+        ]
+    final, alternatives = numeric_answer(segments[0] if segments else "")
+    if final is None:
+        return []
+    return [
+        Blank(
+            id="answer",
+            kind="numeric",
+            number=final,
+            text=_format_number(final),
+            accepts=[_format_number(n) for n in alternatives],
+        )
+    ]
+
+
+def numeric_answer(solution: str) -> tuple[Number | None, list[Number]]:
+    """The number a solution commits to, and the alternatives it explicitly accepts."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", solution) if p.strip()]
+    results: list[tuple[int, bool, bool, Number]] = []  # paragraph, cue, alternative, number
+    for p_index, paragraph in enumerate(paragraphs):
+        for s_index, sentence in enumerate(_SENTENCE.split(paragraph)):
+            found = _sentence_numbers(sentence, first=(p_index == 0 and s_index == 0))
+            for number in found:
+                results.append((p_index, bool(_CUE.search(sentence) or "total" in sentence.lower()), bool(_ALTERNATIVE_CUE.search(sentence)), number))
+    if not results:
+        return None, []
+    main = [r for r in results if not r[2]] or results
+    cued = [r for r in main if r[1]]
+    final = (cued or main)[0]
+    if not cued and main[0][0] == 0:
+        final = [r for r in main if r[0] == 0][-1] if len(main) > 1 and _all_results_in_first(main) else main[0]
+    alternatives = [r[3] for r in results if r[2] and r[0] > final[0] and r[3].value != final[3].value]
+    unique: list[Number] = []
+    for number in alternatives:
+        if all(number.value != seen.value for seen in unique):
+            unique.append(number)
+    return final[3], unique
+
+
+def _all_results_in_first(results) -> bool:
+    return all(r[0] == 0 for r in results)
+
+
+def _sentence_numbers(sentence: str, first: bool) -> list[Number]:
+    numbers = []
+    if first:
+        lead = _LEADING_NUMBER.match(strip_markup(sentence))
+        if lead:
+            return [_number(lead.group(1), lead.group(2))]
+    for match in _RESULT.finditer(sentence):
+        numbers.append(_number(match.group(1), match.group(2)))
+    return numbers[-1:]
+
+
+def _number(value: str, unit: str | None) -> Number:
+    number = _to_float(value)
+    is_integer = re.fullmatch(r"[-+]?[\d,]+", value) is not None
+    return Number(value=number, unit=unit or None, rel_tol=1e-9 if is_integer else 5e-3)
+
+
+def _to_float(value: str) -> float:
+    return float(value.replace(",", ""))
+
+
+def _format_number(number: Number) -> str:
+    value = int(number.value) if number.value.is_integer() else number.value
+    return f"{value} {number.unit}" if number.unit else str(value)
+
+
+# ---- expressions ------------------------------------------------------------------------------
+
+def _expression_blank(segments: list[str]) -> Blank | None:
+    finals = [expression_answer(segment) for segment in segments]
+    finals = [f for f in finals if f]
+    if not finals:
+        return None
+    chain = finals[0]
+    lhs, answer = (chain[0], chain[-1]) if len(chain) > 1 else (None, chain[0])
+    latex = f"{lhs} = {answer}" if lhs else answer
+    accepts: list[str] = []
+    for other in finals[1:]:
+        if other[-1] != answer and other[-1] not in accepts:
+            accepts.append(other[-1])
+    return Blank(id="answer", kind="expression", latex=latex, text=answer, accepts=accepts)
+
+
+def expression_answer(solution: str) -> list[str] | None:
+    """The equation (as its '='-separated members) or expression a solution commits to."""
+    spans: list[tuple[str, bool, bool]] = []
+    for paragraph in re.split(r"\n\s*\n", solution):
+        for sentence in _SENTENCE.split(paragraph):
+            cue = bool(_CUE.search(strip_markup(re.sub(r"\$[^$]*\$", "", sentence))))
+            for latex, display in math_spans(sentence):
+                spans.append((clean_latex(latex), display, cue))
+    with_equals = [s for s in spans if "=" in s[0] and split_equation(s[0])]
+    for pool in (
+        [s for s in with_equals if s[2]],
+        [s for s in with_equals if s[1]],
+        with_equals,
+    ):
+        if pool:
+            return split_equation(pool[-1][0] if pool is not with_equals else pool[0][0])
+    return [spans[-1][0]] if spans else None
+
+
+def _first_sentence(text: str, keep_parenthetical: bool = False) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    first_paragraph = re.split(r"\n\s*\n", text)[0]
+    if first_paragraph.lstrip().startswith("```"):
+        return first_paragraph.strip()
+    sentence = _SENTENCE.split(first_paragraph)[0].strip()
+    return sentence[:400]

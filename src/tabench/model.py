@@ -1,0 +1,114 @@
+"""The data model: ProblemSet -> Question -> Part -> Blank, and verdicts.
+
+A ProblemSet is plain JSON (`tabench schema` prints its JSON Schema), so a
+person can edit it and grade again.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Kind = Literal[
+    "multiple_choice",
+    "select_all",
+    "numeric",
+    "expression",
+    "short_text",
+    "derivation",
+    "code",
+    "admin",
+]
+CHOICE_KINDS = ("multiple_choice", "select_all")
+FREE_FORM_KINDS = ("short_text", "derivation", "code")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Choice(_Model):
+    """One option of a choice blank. `label` is what an answer may cite ("A", "2", "b")."""
+
+    label: str
+    text: str
+
+
+class Number(_Model):
+    """A reference number with its unit and how close an answer must be."""
+
+    value: float
+    unit: str | None = None
+    rel_tol: float = 1e-6
+    abs_tol: float = 0.0
+
+
+class Blank(_Model):
+    """One answer field of a part, with the reference answer."""
+
+    id: str = Field(description="'answer' for a part's only blank; else a slug such as 'bug' or 'a'")
+    label: str | None = Field(default=None, description="how the document names the blank")
+    kind: Kind
+    choices: list[Choice] = Field(default_factory=list)
+    correct: list[str] = Field(default_factory=list, description="labels of the correct choices")
+    number: Number | None = None
+    latex: str | None = Field(default=None, description="reference expression (or equation) in LaTeX")
+    parsed: str | None = Field(default=None, description="SymPy form of the reference expression, when it parses")
+    text: str | None = Field(default=None, description="reference answer in short")
+    accepts: list[str] = Field(default_factory=list, description="alternatives the solution explicitly accepts")
+
+
+class Part(_Model):
+    """The gradable unit."""
+
+    id: str
+    label: str | None = None
+    points: float | None = None
+    kind: Kind
+    prompt: str
+    context: str = Field(default="", description="text of an enclosing sub-question shared by its parts")
+    choices: list[Choice] = Field(default_factory=list, description="choices of the first blank, if any")
+    solution: str = ""
+    needs_figure: bool = False
+    blanks: list[Blank] = Field(default_factory=list)
+
+    @property
+    def has_reference(self) -> bool:
+        return bool(self.solution.strip())
+
+
+class Question(_Model):
+    number: int
+    title: str
+    points: float | None = None
+    preamble: str = ""
+    parts: list[Part]
+
+
+class ProblemSet(_Model):
+    schema_version: int = SCHEMA_VERSION
+    title: str
+    source: str | None = None
+    questions: list[Question]
+
+    def parts(self) -> list[Part]:
+        return [part for question in self.questions for part in question.parts]
+
+    def part(self, part_id: str) -> Part:
+        for part in self.parts():
+            if part.id == part_id:
+                return part
+        raise KeyError(part_id)
+
+    def question_of(self, part_id: str) -> Question:
+        for question in self.questions:
+            if any(part.id == part_id for part in question.parts):
+                return question
+        raise KeyError(part_id)
+
+
+def problem_set_schema() -> dict:
+    return ProblemSet.model_json_schema()

@@ -1,0 +1,31 @@
+"""One-line summaries of reference answers, for tables (pure)."""
+
+from __future__ import annotations
+
+from .model import Blank, Part
+
+
+def short(text: str | None, width: int = 60) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def blank_summary(blank: Blank) -> str:
+    if blank.kind == "admin":
+        return "—"
+    if blank.choices or blank.correct:
+        texts = {c.label: c.text for c in blank.choices}
+        picked = [f"{label}: {short(texts[label], 24)}" if label in texts else label for label in blank.correct]
+        return "; ".join(picked) or "?"
+    if blank.number is not None:
+        main = blank.text or str(blank.number.value)
+        return main + (f" (or {', '.join(blank.accepts)})" if blank.accepts else "")
+    if blank.latex:
+        return blank.latex
+    return blank.text or "?"
+
+
+def answer_summary(part: Part, width: int = 60) -> str:
+    if len(part.blanks) == 1:
+        return short(blank_summary(part.blanks[0]), width)
+    return short(" | ".join(f"{b.id}: {blank_summary(b)}" for b in part.blanks), width)

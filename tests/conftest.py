@@ -1,0 +1,29 @@
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+TRUTH = SHARED / "truth"
+EXAM = SEEDS / "001_13a6aa9ecbbfac5a.txt"
+HW12 = SEEDS / "002_c2737d6fc07f4f16.txt"
+
+
+def truth(name: str) -> dict:
+    return json.loads((TRUTH / name).read_text())
+
+
+@pytest.fixture(scope="session")
+def exam():
+    from tabench import ingest
+
+    return ingest(EXAM)
+
+
+@pytest.fixture(scope="session")
+def hw12():
+    from tabench import ingest
+
+    return ingest(HW12)
