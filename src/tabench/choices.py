@@ -75,7 +75,7 @@ def find_groups(text: str) -> list[ChoiceGroup]:
 
     for line in text.split("\n"):
         stripped = line.strip()
-        if "|" in stripped and stripped.count("|") >= 2 and not _TABLE_RULE.match(stripped):
+        if stripped.lstrip("-*+ ").startswith("|") and stripped.count("|") >= 2 and not _TABLE_RULE.match(stripped):
             cells = [cell for cell in stripped.lstrip("-*+ ").strip("|").split("|")]
             if any(BOX.search(cell) for cell in cells):
                 table_rows.append([_repair_norms(cell) for cell in cells if BOX.search(cell)])

@@ -60,10 +60,14 @@ def print_index(problem_set: ProblemSet) -> None:
     console.print(table)
     parts = problem_set.parts()
     console.print(
-        f"{len(problem_set.questions)} questions, {len(parts)} parts, "
+        f"{_count(len(problem_set.questions), 'question')}, {_count(len(parts), 'part')}, "
         f"{sum(p.needs_figure for p in parts)} need a figure",
         highlight=False,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @app.command()

@@ -93,7 +93,7 @@ def build_blanks(title: str, prompt: str, solution_segments: list[str], labelled
         return "derivation", [Blank(id="answer", kind="derivation", text=_first_sentence(solution))]
     if _CODE.search(prompt):
         return "code", [Blank(id="answer", kind="code", text=_first_sentence(solution))]
-    if _NUMERIC.search(prompt):
+    if _NUMERIC.search(prompt) or _LEADING_NUMBER.match(strip_markup(solution)):
         numbers = _numeric_blanks(solution_segments)
         if numbers:
             return "numeric", numbers

@@ -14,9 +14,10 @@ MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".mmd", ""}
 
 
-def read_text(path: str | Path, what: str = "document", max_bytes: int = MAX_BYTES) -> str:
+def read_text(path: str | Path, what: str = "document", max_bytes: int | None = None) -> str:
     """The file's text, or an InputError that says what is wrong and what to do."""
     path = Path(path)
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():

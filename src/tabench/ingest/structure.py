@@ -19,11 +19,12 @@ from .points import parse_points, strip_points
 _MD = MarkdownIt("commonmark")
 
 _QUESTION = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*|__)?\s*(?:(?:Question|Problem|Exercise|Q)\s*)?"
-    r"(\d{1,3})(?:\.(?!\d)|\)|:|\s+[—–-]\s|\*\*|__)\s*(?:\*\*|__)?\s*(.*)$",
+    r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*|__)?\s*"
+    r"(?:(?:Question|Problem|Exercise)\s*(\d{1,3})(?:[.):]|\s+[—–-]\s|\*\*|__|(?=\s)|$)"
+    r"|(\d{1,3})(?:\.(?!\d)|\)|:|\s+[—–-]\s|\*\*|__))"
+    r"\s*(?:\*\*|__)?\s*(.*)$",
     re.I,
 )
-_NAMED_QUESTION = re.compile(r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*|__)?\s*(?:Question|Problem|Exercise)\s", re.I)
 _PART = re.compile(
     r"^\s*(?:[-*+]\s+)*(?:#{1,6}\s+)?(?:\*\*|__)?\s*(?:Part\s+)?(?:\(([a-z])\)|([a-z])\))(?:\*\*|__)?[:.]?(?:\*\*|__)?(?:\s+(.*))?$"
 )
@@ -181,11 +182,15 @@ def _question_header(line: str, questions: list[RawQuestion], inner_item: bool) 
     match = _QUESTION.match(line)
     if not match or line.lstrip().startswith(("-", "*   ", "+")):
         return None
-    number, rest = int(match.group(1)), match.group(2).strip().rstrip("*_").strip()
+    named = match.group(1) is not None
+    number = int(match.group(1) or match.group(2))
+    rest = match.group(3).strip().rstrip("*_").strip()
+    if named and not strip_points(rest):
+        rest = f"Question {number} {rest}".strip()
     expected = questions[-1].number + 1 if questions else None
     if expected is not None and number != expected:
         return None
-    if expected is None and number > 1 and not _NAMED_QUESTION.match(line):
+    if expected is None and number > 1 and not named:
         return None
     if inner_item or not rest:
         return None

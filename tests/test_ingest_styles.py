@@ -1,0 +1,188 @@
+"""Documents in converter styles the seeds do not use: robustness is the point."""
+
+import pytest
+
+from tabench.errors import ParseError
+from tabench.ingest.markdown import parse_markdown
+
+HEADINGS_AND_TASK_BOXES = r"""
+Course 101 — Midterm
+
+Question 1 (6 points)
+
+Which optimiser keeps a running average of squared gradients? (select one)
+
+- [ ] SGD
+- [ ] Momentum
+- [ ] RMSProp
+
+> **Answer.** RMSProp.
+
+Page 1 of 2
+
+Question 2 (4 points)
+
+**Which of these are convex?** (mark all that apply)
+
+- [ ] \(f(x) = x^2\)
+- [ ] \(f(x) = -x^2\)
+- [ ] \(f(x) = |x|\)
+
+*Solution.*
+
+- [x] \(f(x) = x^2\)
+- [ ] \(f(x) = -x^2\)
+- [x] \(f(x) = |x|\)
+
+Page 2 of 2
+"""
+
+
+def test_question_word_headings_task_boxes_and_paren_math():
+    ps = parse_markdown(HEADINGS_AND_TASK_BOXES)
+    assert [p.id for p in ps.parts()] == ["1", "2"]
+    first, second = ps.parts()
+    assert first.kind == "multiple_choice" and first.points == 6
+    assert [c.text for c in first.choices if c.label in first.blanks[0].correct] == ["RMSProp"]
+    assert second.kind == "select_all"
+    assert [c.text for c in second.choices if c.label in second.blanks[0].correct] == ["$f(x) = x^2$", "$f(x) = |x|$"]
+    assert "Page 1 of 2" not in first.prompt + first.solution
+
+
+FOOTERS_BETWEEN_PARTS = """
+**1. Memory Arithmetic (10 pts)**
+
+A model has 7 billion parameters stored in 16-bit floats.
+
+(a) (5 pts) **How many gigabytes do the weights take?**
+
+**Solution:** $7 \\times 10^9 \\times 2 = 14 \\times 10^9$ bytes, that is 14 GB.
+
+CS 000 Fall 2030 Midterm — do not distribute
+
+(b) (5 pts) **How many bytes does one parameter take?**
+
+CS 000 Fall 2030 Midterm — do not distribute
+
+**Solution:** 2 bytes.
+
+CS 000 Fall 2030 Midterm — do not distribute
+
+**2. Honor Code (1 point or $-\\infty$)**
+
+Sign your name below.
+"""
+
+
+def test_repeated_banner_between_parts_is_removed():
+    ps = parse_markdown(FOOTERS_BETWEEN_PARTS)
+    assert [p.id for p in ps.parts()] == ["1.a", "1.b", "2"]
+    b = ps.part("1.b")
+    assert "do not distribute" not in b.prompt + b.solution
+    assert b.kind == "numeric"
+    assert (b.blanks[0].number.value, b.blanks[0].number.unit) == (2, "bytes")
+    assert ps.part("2").kind == "admin" and ps.part("2").points == 1
+
+
+ASSUMPTION_LIST = """
+## 1. Warm-up (2 points)
+
+State the bias of the sample mean.
+
+**Solution:** It is unbiased.
+
+## 2. Linear Regression (8 points)
+
+We make the following assumptions:
+
+1. The noise is Gaussian.
+2. The features are fixed.
+3. The noise has variance \\(\\sigma^2\\).
+
+- (a) (4 pts) **What is the maximum-likelihood estimate of the weights?**
+
+**Solution:** $\\hat{w} = (X^\\top X)^{-1} X^\\top y$.
+
+- (b) (4 pts) **Prove that the estimate is unbiased.**
+
+**Solution:** $E[\\hat w] = (X^\\top X)^{-1} X^\\top X w = w$.
+
+## 3. Wrap-up (1 point)
+
+Who did you work with?
+"""
+
+
+def test_numbered_list_inside_a_question_is_not_questions():
+    ps = parse_markdown(ASSUMPTION_LIST)
+    assert [p.id for p in ps.parts()] == ["1", "2.a", "2.b", "3"]
+    assert "The features are fixed." in ps.questions[1].preamble
+    assert ps.part("2.a").kind == "expression"
+    assert ps.part("2.a").blanks[0].latex.replace(" ", "") == "\\hat{w}=(X^\\topX)^{-1}X^\\topy"
+    assert ps.part("2.b").kind == "derivation"
+    assert ps.part("3").kind == "admin"
+
+
+ROMAN_AND_HTML = """
+1. Convolutions
+
+- (a) Consider a $3 \\times 3$ kernel.
+  - i. **How many weights does one channel of it have?**
+
+Solution: 9.
+
+  - ii. **Which padding keeps the size?** (select one)
+
+| <input type="checkbox"/> valid | <input type="checkbox"/> same |
+|---|---|
+
+<b>Solution:</b> <input type="checkbox" checked/> same
+
+- (b) **What is the output size of a $32 \\times 32$ input with stride 2 and same padding?**
+
+Solution: 16.
+"""
+
+
+def test_roman_sub_parts_html_boxes_and_html_solution_marker():
+    ps = parse_markdown(ROMAN_AND_HTML)
+    assert [p.id for p in ps.parts()] == ["1.a.i", "1.a.ii", "1.b"]
+    assert ps.part("1.a.i").blanks[0].number.value == 9
+    ii = ps.part("1.a.ii")
+    assert ii.kind == "multiple_choice"
+    assert [c.text for c in ii.choices if c.label in ii.blanks[0].correct] == ["same"]
+    assert ps.part("1.b").blanks[0].number.value == 16
+
+
+DISPLAY_MATH_BRACKETS = r"""
+### 1) Diffusion (8 pts)
+
+**Derive** the closed form of $\bar\alpha_t$ in terms of the $\beta_i$.
+
+**Solution:** Unrolling the recursion,
+
+\[ \bar\alpha_t = \prod_{i=1}^{t} (1-\beta_i) \]
+"""
+
+
+def test_bracket_display_math_and_paren_question_number():
+    ps = parse_markdown(DISPLAY_MATH_BRACKETS)
+    part = ps.part("1")
+    assert part.kind == "expression" and part.points == 8
+    assert part.blanks[0].latex == r"\bar\alpha_t = \prod_{i=1}^{t} (1-\beta_i)"
+
+
+def test_code_fence_with_numbers_is_not_a_question():
+    doc = "1. Code\n\n```\n1 x = 1\n2 y = 2\n3 z = 3\n```\n\n**Implement** the function.\n\n2. Next question\n\nExplain.\n"
+    ps = parse_markdown(doc)
+    assert [p.id for p in ps.parts()] == ["1", "2"]
+    assert "2 y = 2" in ps.part("1").prompt
+
+
+def test_no_questions_is_a_parse_error():
+    with pytest.raises(ParseError, match="no numbered questions"):
+        parse_markdown("Just some notes.\n\nNothing numbered here.\n")
+
+
+def test_same_document_same_ids():
+    assert [p.id for p in parse_markdown(ASSUMPTION_LIST).parts()] == [p.id for p in parse_markdown(ASSUMPTION_LIST).parts()]
