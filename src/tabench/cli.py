@@ -13,10 +13,15 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .answers import load_answers
 from .errors import TabenchError
+from .grade import grade as grade_answers
 from .ingest import load_problem_set
-from .model import ProblemSet, problem_set_schema
-from .summary import answer_summary
+from .key import with_parsed_forms
+from .model import ProblemSet, Verdict, problem_set_schema
+from .stats import summarize
+from .store import Store, default_home
+from .summary import answer_summary, short
 
 app = typer.Typer(
     add_completion=False,
@@ -76,9 +81,13 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the ProblemSet as JSON instead of the index."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the ProblemSet JSON to this file."),
 ) -> None:
-    """Read a problem set and print its question index (id, kind, points, figure flag, answer)."""
+    """Read a problem set and print its question index (id, kind, points, figure flag, answer).
+
+    The JSON (--json, -o) also carries the SymPy form of each reference expression that parses."""
     try:
         problem_set = load_problem_set(document)
+        if output is not None or as_json:
+            problem_set = with_parsed_forms(problem_set)
         if output is not None:
             _write_or_print(problem_set.model_dump_json(indent=2), output)
         elif as_json:
@@ -87,6 +96,100 @@ def ingest(
             print_index(problem_set)
     except TabenchError as err:
         _fail(err)
+
+
+BADGES = {"correct": "✓", "partially_correct": "~", "incorrect": "✗", "needs_review": "?", "missing": "—"}
+STYLES = {"correct": "green", "partially_correct": "yellow", "incorrect": "red", "needs_review": "magenta", "missing": "dim"}
+
+
+def print_verdicts(verdicts: list[Verdict], problem_set: ProblemSet, title: str) -> None:
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "", "score", "method", "answer read", "why"):
+        table.add_column(column, overflow="fold")
+    for v in verdicts:
+        style = STYLES[v.verdict]
+        table.add_row(v.part_id, f"[{style}]{BADGES[v.verdict]} {v.verdict}[/{style}]", f"{v.score:g}/{v.points:g}",
+                      v.method, short(v.extracted, 30), short(v.rationale + (f" [{', '.join(v.tags)}]" if v.tags else ""), 60))
+    console.print(table)
+    print_summary(summarize(verdicts, problem_set))
+
+
+def print_summary(summary: dict) -> None:
+    counts = summary["verdicts"]
+    share = summary["score"] / summary["points"] * 100 if summary["points"] else 0.0
+    parts = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in BADGES if counts.get(k))
+    console.print(f"score {summary['score']:g}/{summary['points']:g} ({share:.1f}%) · {parts}", highlight=False)
+    by_kind = ", ".join(
+        f"{kind} {info['accuracy'] * 100:.0f}% of {info['decided']}" for kind, info in summary["by_kind"].items()
+        if info["accuracy"] is not None
+    )
+    if by_kind:
+        console.print(f"accuracy by kind (decided parts): {by_kind}", highlight=False)
+    if summary["needs_review"]:
+        console.print(f"needs review: {' '.join(summary['needs_review'])}", highlight=False)
+    if summary["not_graded"]:
+        console.print(f"not graded (admin): {' '.join(summary['not_graded'])}", highlight=False)
+
+
+def grade_and_store(problem_set: ProblemSet, submissions: dict[str, dict[str, str]], source: str | None,
+                    store: bool) -> list[Verdict]:
+    verdicts: list[Verdict] = []
+    known = {part.id for part in problem_set.parts()}
+    db = Store() if store else None
+    try:
+        key_id = db.save_problem_set(problem_set) if db else None
+        for name, answers in submissions.items():
+            unknown = sorted(set(answers) - known)
+            if unknown:
+                Console(stderr=True).print(
+                    f"tabench: warning: {name}: answers for parts the key does not have were kept but not graded: "
+                    f"{' '.join(unknown[:10])}", markup=False, highlight=False, soft_wrap=True)
+            graded = grade_answers(problem_set, answers, submission=name)
+            if db:
+                db.save_verdicts(db.save_submission(key_id, name, answers, source), graded)
+            verdicts += graded
+    finally:
+        if db:
+            db.close()
+    return verdicts
+
+
+@app.command()
+def grade(
+    key: Path = typer.Argument(..., help="The problem set with solutions (a document or a ProblemSet JSON file)."),
+    answers: Path = typer.Argument(
+        ..., help='Answers: a JSON object {"part_id": "answer"} (one submission), or JSON Lines of '
+        '{"submission", "part_id", "answer"} (many).'),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list."),
+    submission: Optional[str] = typer.Option(None, "--submission", "-s", help="Name of a single submission (default: the file name)."),
+    no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
+) -> None:
+    """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME)."""
+    try:
+        problem_set = load_problem_set(key)
+        submissions = load_answers(answers, default_name=submission)
+        verdicts = grade_and_store(problem_set, submissions, str(answers), store=not no_store)
+    except TabenchError as err:
+        _fail(err)
+    if as_json:
+        sys.stdout.write(json.dumps([v.model_dump() for v in verdicts], indent=2, ensure_ascii=False) + "\n")
+        return
+    if len(submissions) == 1:
+        name = next(iter(submissions))
+        print_verdicts(verdicts, problem_set, f"{name} — {problem_set.title}")
+        return
+    table = Table(title=problem_set.title, title_justify="left")
+    for column in ("submission", "score", "%", "✓", "~", "✗", "?", "—"):
+        table.add_column(column)
+    for name in submissions:
+        mine = [v for v in verdicts if v.submission == name]
+        summary = summarize(mine, problem_set)
+        counts = summary["verdicts"]
+        share = summary["score"] / summary["points"] * 100 if summary["points"] else 0.0
+        table.add_row(name, f"{summary['score']:g}/{summary['points']:g}", f"{share:.1f}",
+                      *(str(counts.get(k, 0)) for k in BADGES))
+    console.print(table)
+    print_summary(summarize(verdicts, problem_set))
 
 
 @app.command()
@@ -100,8 +203,15 @@ def demo() -> None:
     """Run the whole job on the bundled example problem set."""
     try:
         path = example_path()
-        console.print(f"[bold]Ingesting the bundled example[/bold] {path}", highlight=False)
-        print_index(load_problem_set(path))
+        console.print(f"[bold]1. Ingest[/bold] the bundled example {path}", highlight=False)
+        problem_set = load_problem_set(path)
+        print_index(problem_set)
+        answers_path = example_path("example_answers.json")
+        console.print(f"\n[bold]2. Grade[/bold] a bundled submission {answers_path}", highlight=False)
+        submissions = load_answers(answers_path, default_name="demo-student")
+        verdicts = grade_and_store(problem_set, submissions, str(answers_path), store=True)
+        print_verdicts(verdicts, problem_set, f"demo-student — {problem_set.title}")
+        console.print(f"verdicts saved in {default_home() / 'tabench.db'}", highlight=False)
     except TabenchError as err:
         _fail(err)
 

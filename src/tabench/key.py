@@ -16,6 +16,10 @@ _ADMIN = re.compile(
 _SELECT_ALL = re.compile(
     r"select all|mark all|check all|all that apply|which two|select (?:two|three|every)|(?:tick|choose) all", re.I
 )
+_PER_BOX = re.compile(
+    r"graded (?:separately|independently|individually)|each (?:box|option|choice|statement) is (?:worth|graded)|partial credit",
+    re.I,
+)
 _SELECT_ONE = re.compile(r"\(select one|select one\b|choose one\b|\(choose one|\(pick one", re.I)
 _DERIVATION = re.compile(r"\b(?:prove|show that|verify that|demonstrate that)\b", re.I)
 _CODE = re.compile(
@@ -184,6 +188,7 @@ def _choice_blanks(prompt: str, groups: list[ChoiceGroup], segments: list[str]) 
                 kind=blank_kind,
                 choices=choices,
                 correct=correct,
+                partial_credit=blank_kind == "select_all" and bool(_PER_BOX.search(prompt)),
             )
         )
     if len(segments) > len(groups) > 1 and re.search(r"show (?:some |your )?work|justify", prompt, re.I):
@@ -388,3 +393,15 @@ def _first_sentence(text: str, keep_parenthetical: bool = False) -> str:
         return first_paragraph.strip()
     sentence = _SENTENCE.split(first_paragraph)[0].strip()
     return sentence[:400]
+
+
+def with_parsed_forms(problem_set):
+    """A copy of `problem_set` whose expression blanks carry their SymPy form where it parses (slow: SymPy)."""
+    from .symbolic import parsed_form
+
+    copy = problem_set.model_copy(deep=True)
+    for part in copy.parts():
+        for blank in part.blanks:
+            if blank.latex and blank.parsed is None:
+                blank.parsed = parsed_form(blank.latex)
+    return copy

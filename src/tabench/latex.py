@@ -56,3 +56,21 @@ def strip_markup(text: str) -> str:
     text = re.sub(r"</?(?:b|i|em|strong|sup|sub)>", "", text)
     text = re.sub(r"(\*\*|__|\*|`)", "", text)
     return " ".join(text.split())
+
+
+def last_boxed(text: str) -> str | None:
+    """The content of the last `\\boxed{...}` (balanced braces), or None."""
+    start = text.rfind("\\boxed")
+    while start != -1:
+        brace = text.find("{", start)
+        if brace != -1 and brace - start <= 7:
+            depth = 0
+            for index in range(brace, min(len(text), brace + 5000)):
+                if text[index] == "{":
+                    depth += 1
+                elif text[index] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        return text[brace + 1 : index]
+        start = text.rfind("\\boxed", 0, start)
+    return None

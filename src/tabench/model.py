@@ -59,6 +59,7 @@ class Blank(_Model):
     parsed: str | None = Field(default=None, description="SymPy form of the reference expression, when it parses")
     text: str | None = Field(default=None, description="reference answer in short")
     accepts: list[str] = Field(default_factory=list, description="alternatives the solution explicitly accepts")
+    partial_credit: bool = Field(default=False, description="select-all: each box is graded on its own")
 
 
 class Part(_Model):
@@ -112,3 +113,21 @@ class ProblemSet(_Model):
 
 def problem_set_schema() -> dict:
     return ProblemSet.model_json_schema()
+
+
+VerdictLabel = Literal["correct", "partially_correct", "incorrect", "missing", "needs_review"]
+Method = Literal["choice", "numeric", "symbolic", "text", "judge", "human", "none"]
+
+
+class Verdict(_Model):
+    """The grade of one part of one submission."""
+
+    submission: str
+    part_id: str
+    verdict: VerdictLabel
+    score: float
+    points: float
+    method: Method
+    tags: list[str] = Field(default_factory=list)
+    rationale: str = ""
+    extracted: str | None = Field(default=None, description="the final answer read from the submission")

@@ -46,12 +46,12 @@ def normalize(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
-    text = _normalize_boxes(text)
+    text = normalize_boxes(text)
     text = _normalize_math_delimiters(text)
     return _drop_page_furniture(text)
 
 
-def _normalize_boxes(text: str) -> str:
+def normalize_boxes(text: str) -> str:
     text = _HTML_CHECKED.sub(CHECKED_BOX, text)
     text = _HTML_BOX.sub(EMPTY_BOX, text)
     text = _TASK_CHECKED.sub(lambda m: m.group(1) + CHECKED_BOX, text)

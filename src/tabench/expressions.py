@@ -1,0 +1,37 @@
+"""The expression an answer commits to (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from .extract import COMMIT_CUE, committed_region
+from .latex import clean_latex, last_boxed, math_spans
+
+_PLAIN_EQUATION = re.compile(r"([^\n=]{1,80}=[^\n=]{1,200})$")
+
+
+def final_expression(answer: str) -> str | None:
+    """`\\boxed{}` content, else the math after the last 'so the answer is', else the last
+    displayed equation, else the last inline math with '=', else the last math, else a plain
+    'x = ...' line."""
+    boxed = last_boxed(answer)
+    if boxed is not None:
+        return clean_latex(boxed)
+    region = committed_region(answer)
+    if region:
+        spans = math_spans(region)
+        if spans:
+            return clean_latex(spans[-1][0])
+    spans = math_spans(answer)
+    for wanted in (lambda s: s[1] and "=" in s[0], lambda s: "=" in s[0], lambda s: True):
+        picked = [s for s in spans if wanted(s)]
+        if picked:
+            return clean_latex(picked[-1][0])
+    if region and region.strip():
+        return clean_latex(region.strip().rstrip("."))
+    for line in reversed(answer.strip().split("\n")):
+        match = _PLAIN_EQUATION.search(line.strip())
+        if match and not COMMIT_CUE.search(match.group(1)):
+            return clean_latex(match.group(1))
+    last = answer.strip().split("\n")[-1].strip() if answer.strip() else ""
+    return clean_latex(last) if 0 < len(last) <= 120 else None

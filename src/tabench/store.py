@@ -1,0 +1,164 @@
+"""The SQLite store: problem sets, submissions, answers and verdicts, with named, append-only migrations.
+
+It lives in $TABENCH_HOME (default: the platform's user data folder) as tabench.db.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import StoreError
+from .model import ProblemSet, Verdict
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_initial",
+        """
+        CREATE TABLE problem_sets (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT, json TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            problem_set_id TEXT NOT NULL REFERENCES problem_sets(id),
+            name TEXT NOT NULL, source TEXT, created_at TEXT NOT NULL,
+            UNIQUE (problem_set_id, name)
+        );
+        CREATE TABLE answers (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            part_id TEXT NOT NULL, text TEXT NOT NULL,
+            PRIMARY KEY (submission_id, part_id)
+        );
+        CREATE TABLE verdicts (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            part_id TEXT NOT NULL, verdict TEXT NOT NULL, score REAL NOT NULL, points REAL NOT NULL,
+            method TEXT NOT NULL, tags TEXT NOT NULL, rationale TEXT NOT NULL, extracted TEXT, graded_at TEXT NOT NULL,
+            PRIMARY KEY (submission_id, part_id)
+        );
+        """,
+    ),
+]
+
+
+def default_home() -> Path:
+    configured = os.environ.get("TABENCH_HOME")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("tabench", appauthor=False))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else default_home() / "tabench.db"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except (sqlite3.Error, OSError) as err:
+            raise StoreError(
+                f"{self.path}: cannot open the tabench store ({err}); set TABENCH_HOME to a writable folder"
+            ) from None
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+        for name, sql in MIGRATIONS:
+            if name not in done:
+                with self.db:
+                    self.db.executescript(sql)
+                    self.db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, _now()))
+
+    def migrations(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT name FROM _migrations ORDER BY name")]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- writes --------------------------------------------------------------------------------
+
+    def save_problem_set(self, problem_set: ProblemSet) -> str:
+        data = problem_set.model_dump_json()
+        key = hashlib.sha256(data.encode()).hexdigest()[:16]
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO problem_sets VALUES (?, ?, ?, ?, ?)",
+                (key, problem_set.title, problem_set.source, data, _now()),
+            )
+        return key
+
+    def save_submission(self, problem_set_id: str, name: str, answers: dict[str, str], source: str | None = None) -> int:
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO submissions (problem_set_id, name, source, created_at) VALUES (?, ?, ?, ?)",
+                (problem_set_id, name, source, _now()),
+            )
+            (submission_id,) = self.db.execute(
+                "SELECT id FROM submissions WHERE problem_set_id = ? AND name = ?", (problem_set_id, name)
+            ).fetchone()
+            self.db.executemany(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
+                [(submission_id, part_id, text) for part_id, text in answers.items()],
+            )
+        return submission_id
+
+    def save_verdicts(self, submission_id: int, verdicts: list[Verdict]) -> None:
+        stamp = _now()
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (submission_id, v.part_id, v.verdict, v.score, v.points, v.method, json.dumps(v.tags),
+                     v.rationale, v.extracted, stamp)
+                    for v in verdicts
+                ],
+            )
+
+    # ---- reads ---------------------------------------------------------------------------------
+
+    def answers(self, submission_id: int) -> dict[str, str]:
+        rows = self.db.execute("SELECT part_id, text FROM answers WHERE submission_id = ?", (submission_id,))
+        return dict(rows.fetchall())
+
+    def verdicts(self, submission_id: int) -> list[Verdict]:
+        (name,) = self.db.execute("SELECT name FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        rows = self.db.execute(
+            "SELECT part_id, verdict, score, points, method, tags, rationale, extracted FROM verdicts "
+            "WHERE submission_id = ? ORDER BY rowid",
+            (submission_id,),
+        )
+        return [
+            Verdict(submission=name, part_id=p, verdict=v, score=s, points=pts, method=m, tags=json.loads(t),
+                    rationale=r, extracted=e)
+            for p, v, s, pts, m, t, r, e in rows.fetchall()
+        ]
+
+    def problem_set(self, problem_set_id: str) -> ProblemSet:
+        (data,) = self.db.execute("SELECT json FROM problem_sets WHERE id = ?", (problem_set_id,)).fetchone()
+        return ProblemSet.model_validate_json(data)
+
+    def submissions(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT s.id, s.name, p.title, s.created_at, COALESCE(SUM(v.score), 0), COALESCE(SUM(v.points), 0), "
+            "COUNT(v.part_id) FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id "
+            "LEFT JOIN verdicts v ON v.submission_id = s.id GROUP BY s.id ORDER BY s.id"
+        )
+        keys = ("id", "name", "problem_set", "created_at", "score", "points", "graded_parts")
+        return [dict(zip(keys, row)) for row in rows.fetchall()]
