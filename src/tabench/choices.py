@@ -120,7 +120,7 @@ def _repair_norms(cell: str) -> str:
 
 def normalise_choice_text(text: str) -> str:
     text = strip_markup(text).lower()
-    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"[\s$]+", "", text)
     return text.strip(".,;:()")
 
 

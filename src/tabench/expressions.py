@@ -23,15 +23,21 @@ def final_expression(answer: str) -> str | None:
         if spans:
             return clean_latex(spans[-1][0])
     spans = math_spans(answer)
-    for wanted in (lambda s: s[1] and "=" in s[0], lambda s: "=" in s[0], lambda s: True):
+    for wanted in (lambda s: "=" in s[0], lambda s: True):
         picked = [s for s in spans if wanted(s)]
         if picked:
             return clean_latex(picked[-1][0])
-    if region and region.strip():
+    if region and _looks_like_math(region):
         return clean_latex(region.strip().rstrip("."))
     for line in reversed(answer.strip().split("\n")):
         match = _PLAIN_EQUATION.search(line.strip())
-        if match and not COMMIT_CUE.search(match.group(1)):
+        if match and not COMMIT_CUE.search(match.group(1)) and _looks_like_math(match.group(1)):
             return clean_latex(match.group(1))
     last = answer.strip().split("\n")[-1].strip() if answer.strip() else ""
-    return clean_latex(last) if 0 < len(last) <= 120 else None
+    return clean_latex(last) if 0 < len(last) <= 120 and _looks_like_math(last) else None
+
+
+def _looks_like_math(text: str) -> bool:
+    """'x + 1' or 'alpha_t / alpha_tau', not 'I do not know'."""
+    words = re.findall(r"(?<![\\_^])\b[A-Za-z]{2,}\b", text)
+    return bool(text.strip()) and len(words) <= 2 and not re.search(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b", text)

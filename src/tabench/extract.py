@@ -78,7 +78,7 @@ def committed_region(answer: str) -> str | None:
     if not cues:
         return None
     last = cues[-1]
-    region = answer[last.end() :]
+    region = answer[last.end() :].lstrip(" \t:=*-")
     paragraph_end = re.search(r"\n\s*\n", region)
     return region[: paragraph_end.start()] if paragraph_end else region[:1000]
 
@@ -122,6 +122,13 @@ def labels_in(text: str, choices: list[Choice]) -> list[str]:
     if not choices:
         return _unique(m for groups in _LETTER.findall(text) for m in groups if m)
     labels = [choice.label for choice in choices]
+    bare = re.fullmatch(r"\s*(?:\*\*)?\(?([A-Ha-h1-9])\)?(?:\*\*)?[.!]?\s*", text)
+    if bare:
+        found_bare = _letter_mentions(f"({bare.group(1)})", choices) if bare.group(1).isalpha() else []
+        if found_bare:
+            return [found_bare[0][1]]
+        if bare.group(1) in labels:
+            return [bare.group(1)]
     found: list[tuple[int, str]] = []
     all_match = _ALL.search(text)
     if all_match:

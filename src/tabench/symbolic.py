@@ -170,8 +170,8 @@ def _drop_decorations(gold, target):
     for symbol in gold.free_symbols:
         base, _, label = symbol.name.partition("_")
         label = label.strip("{}")
-        if label in bound or label in gold_names:
-            continue  # an index, not a label: beta_i is not beta
+        if label in bound or label in gold_names or label == "T":
+            continue  # an index or a transpose, not a label: beta_i is not beta, W^T is not W
         if label and symbol.name not in answer_names and base in answer_names:
             substitutions[symbol] = answer_names[base]
     return gold.xreplace(substitutions) if substitutions else None
