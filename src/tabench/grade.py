@@ -58,7 +58,9 @@ def _combine(checks: list[tuple[str, Check]], points: float, part: Part, submiss
     fraction = sum(check.fraction for check in results) / len(results)
     labels = {check.verdict for check in results}
     if labels == {"missing"}:
-        label = "missing"
+        # There is an answer, but no piece of it could be placed under any blank.
+        label = "needs_review"
+        tags.append("no_final_answer")
     elif "needs_review" in labels:
         label = "needs_review"
     elif fraction >= 1.0 - 1e-9:

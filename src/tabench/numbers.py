@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .latex import last_boxed
 
 UNITS = {
-    "ns", "us", "µs", "μs", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes",
+    "ps", "ns", "us", "µs", "μs", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes",
     "h", "hr", "hrs", "hour", "hours", "day", "days",
     "b", "byte", "bytes", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "bit", "bits",
     "hz", "khz", "mhz", "ghz", "m", "cm", "mm", "km", "nm", "kg", "g", "mg", "w", "kw", "j", "kj", "%",

@@ -6,7 +6,7 @@ import threading
 from functools import lru_cache
 
 _PINT_NAMES = {
-    "ns": "nanosecond", "us": "microsecond", "µs": "microsecond", "ms": "millisecond", "s": "second",
+    "ps": "picosecond", "ns": "nanosecond", "us": "microsecond", "µs": "microsecond", "ms": "millisecond", "s": "second",
     "sec": "second", "secs": "second", "second": "second", "seconds": "second", "min": "minute",
     "mins": "minute", "minute": "minute", "minutes": "minute", "h": "hour", "hr": "hour", "hrs": "hour",
     "hour": "hour", "hours": "hour", "day": "day", "days": "day",
