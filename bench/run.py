@@ -39,7 +39,67 @@ def bench_ingest() -> None:
     )
 
 
-BENCHES = {"ingest": bench_ingest}
+def bench_ingest_with_parsed_forms() -> None:
+    from tabench import ingest
+    from tabench.key import with_parsed_forms
+
+    start = time.perf_counter()
+    with_parsed_forms(ingest(EXAM))
+    print(f"ingest 001 with SymPy forms of its expressions (tabench ingest --json): {(time.perf_counter() - start) * 1000:.0f} ms, cold")
+
+
+def _class_answers(problem_set, students: int):
+    """A class of `students` submissions: every checkable part answered in one of several forms
+    (the key's own answer three ways and a near-miss), each wrapped in different prose."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_grade_seeds import checkable_parts, part_answers
+
+    variants = {}
+    for part in checkable_parts(problem_set):
+        forms = part_answers(part)
+        variants[part.id] = forms + [forms[0].replace("1", "7")]
+    submissions = []
+    for student in range(students):
+        answers = {}
+        for index, (part_id, forms) in enumerate(variants.items()):
+            form = forms[(student + index) % len(forms)]
+            answers[part_id] = f"Student {student} writes, after some working:\n\n{form}"
+        submissions.append(answers)
+    return submissions
+
+
+def bench_grade() -> None:
+    from tabench import grade, ingest
+
+    for path in (EXAM, SEEDS / "002_c2737d6fc07f4f16.txt"):
+        problem_set = ingest(path)
+        submissions = _class_answers(problem_set, 200)
+        count = sum(len(answers) for answers in submissions)
+        start = time.perf_counter()
+        for index, answers in enumerate(submissions):
+            grade(problem_set, answers, f"s{index}")
+        elapsed = time.perf_counter() - start
+        graded_parts = len(grade(problem_set, submissions[0]))
+        print(
+            f"grade {path.name[:3]}: {count} checkable answers from 200 submissions in {elapsed:.2f} s "
+            f"= {count / elapsed:,.0f} answers/s (the {graded_parts} gradable parts per submission include "
+            f"the missing ones; SymPy results are cached per distinct expression)"
+        )
+    problem_set = ingest(EXAM)
+    cold = _class_answers(problem_set, 4)
+    from tabench.symbolic import _parse, equivalent
+
+    equivalent.cache_clear()
+    _parse.cache_clear()
+    start = time.perf_counter()
+    count = 0
+    for index, answers in enumerate(cold):
+        grade(problem_set, answers, f"cold{index}")
+        count += len(answers)
+    print(f"grade 001 cold (empty SymPy cache): {count / (time.perf_counter() - start):,.0f} answers/s")
+
+
+BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade}
 
 
 def main(names: list[str]) -> None:

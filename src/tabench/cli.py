@@ -125,6 +125,9 @@ def print_summary(summary: dict) -> None:
     )
     if by_kind:
         console.print(f"accuracy by kind (decided parts): {by_kind}", highlight=False)
+    if summary["tags"]:
+        tags = ", ".join(f"{tag} {count}" for tag, count in sorted(summary["tags"].items(), key=lambda kv: -kv[1]))
+        console.print(f"tags: {tags}", highlight=False)
     if summary["needs_review"]:
         console.print(f"needs review: {' '.join(summary['needs_review'])}", highlight=False)
     if summary["not_graded"]:
