@@ -1,38 +1,68 @@
-"""Read answer files: a JSON object {part_id: answer} or JSON Lines {submission, part_id, answer}."""
+"""Read what is to be graded: an answers file, or a chat transcript / write-up imported against the key (edge)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
 from .ingest.loader import read_text
+from .model import ProblemSet
+from .transcripts import Imported, import_text
 
 
-def load_answers(path: str | Path, default_name: str | None = None) -> dict[str, dict[str, str]]:
-    """{submission name: {part_id: answer text}}, in file order."""
+@dataclass
+class SubmissionInput:
+    name: str
+    answers: dict[str, str]
+    trace: list[dict] | None = None
+    annotations: list[dict] = field(default_factory=list)
+    imported: Imported | None = None
+
+
+def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str | None = None) -> list[SubmissionInput]:
+    """Answers files become submissions as they are; anything else is imported as a transcript."""
     path = Path(path)
     text = read_text(path, what="answers file")
     name = default_name or path.stem
+    answers = _answers_json(path, text, name)
+    if answers is not None:
+        return [SubmissionInput(n, a) for n, a in answers.items()]
+    imported = import_text(text, str(path), key)
+    trace = [{"role": t.role, "title": t.title, "text": t.text} for t in imported.turns]
+    annotations = imported.as_dict()["annotations"]
+    return [SubmissionInput(name, imported.answer_map(), trace, annotations, imported)]
+
+
+def load_answers(path: str | Path, default_name: str | None = None) -> dict[str, dict[str, str]]:
+    """{submission name: {part_id: answer text}} from an answers file (JSON object or JSON Lines)."""
+    path = Path(path)
+    text = read_text(path, what="answers file")
+    answers = _answers_json(path, text, default_name or path.stem)
+    if answers is None:
+        raise InputError(f"{path}: not an answers file; give {{\"part_id\": \"answer\"}} or JSON Lines (see `tabench grade --help`)")
+    return answers
+
+
+def _answers_json(path: Path, text: str, name: str) -> dict[str, dict[str, str]] | None:
+    """The answers in an answers file; None when the file is something else (a transcript)."""
     stripped = text.lstrip()
-    if stripped.startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            if "\n" not in text.strip():
-                raise InputError(f"{path}: not valid JSON ({err.msg} at line {err.lineno}); fix the file") from None
-            return _json_lines(path, text, name)
-        if not isinstance(data, dict):
-            raise InputError(f"{path}: expected a JSON object of part id -> answer")
-        if "submission" in data and "part_id" in data:
-            return _json_lines(path, text, name)
-        return {name: {str(k): _as_text(path, k, v) for k, v in data.items()}}
-    if stripped.startswith("["):
-        raise InputError(
-            f"{path}: a JSON list is not an answers file; give {{\"part_id\": \"answer\"}} or JSON Lines of "
-            "{\"submission\", \"part_id\", \"answer\"}"
-        )
-    raise InputError(f"{path}: not JSON; give {{\"part_id\": \"answer\"}} or JSON Lines (see `tabench grade --help`)")
+    if not stripped.startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        if "\n" not in text.strip():
+            raise InputError(f"{path}: not valid JSON ({err.msg} at line {err.lineno}); fix the file") from None
+        return _json_lines(path, text, name)
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a JSON object of part id -> answer")
+    if "messages" in data or "mapping" in data:
+        return None  # a chat export
+    if "submission" in data and "part_id" in data:
+        return _json_lines(path, text, name)
+    return {name: {str(k): _as_text(path, k, v) for k, v in data.items()}}
 
 
 def _json_lines(path: Path, text: str, default_name: str) -> dict[str, dict[str, str]]:

@@ -13,10 +13,12 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .answers import load_answers
+from .answers import SubmissionInput, load_submissions
 from .errors import TabenchError
 from .grade import grade as grade_answers
 from .ingest import load_problem_set
+from .ingest.loader import read_text
+from .transcripts import import_text
 from .key import with_parsed_forms
 from .model import ProblemSet, Verdict, problem_set_schema
 from .stats import summarize
@@ -124,7 +126,7 @@ def print_summary(summary: dict) -> None:
         if info["accuracy"] is not None
     )
     if by_kind:
-        console.print(f"accuracy by kind (decided parts): {by_kind}", highlight=False)
+        console.print(f"accuracy by kind (answered parts that could be decided): {by_kind}", highlight=False)
     if summary["tags"]:
         tags = ", ".join(f"{tag} {count}" for tag, count in sorted(summary["tags"].items(), key=lambda kv: -kv[1]))
         console.print(f"tags: {tags}", highlight=False)
@@ -134,22 +136,27 @@ def print_summary(summary: dict) -> None:
         console.print(f"not graded (admin): {' '.join(summary['not_graded'])}", highlight=False)
 
 
-def grade_and_store(problem_set: ProblemSet, submissions: dict[str, dict[str, str]], source: str | None,
+def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
                     store: bool) -> list[Verdict]:
     verdicts: list[Verdict] = []
     known = {part.id for part in problem_set.parts()}
     db = Store() if store else None
     try:
         key_id = db.save_problem_set(problem_set) if db else None
-        for name, answers in submissions.items():
-            unknown = sorted(set(answers) - known)
+        for submission in submissions:
+            unknown = sorted(set(submission.answers) - known)
             if unknown:
                 Console(stderr=True).print(
-                    f"tabench: warning: {name}: answers for parts the key does not have were kept but not graded: "
-                    f"{' '.join(unknown[:10])}", markup=False, highlight=False, soft_wrap=True)
-            graded = grade_answers(problem_set, answers, submission=name)
+                    f"tabench: warning: {submission.name}: answers for parts the key does not have were kept but not "
+                    f"graded: {' '.join(unknown[:10])}", markup=False, highlight=False, soft_wrap=True)
+            graded = grade_answers(problem_set, submission.answers, submission=submission.name)
             if db:
-                db.save_verdicts(db.save_submission(key_id, name, answers, source), graded)
+                submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
+                db.save_verdicts(submission_id, graded)
+                if submission.trace is not None:
+                    db.save_trace(submission_id, submission.trace)
+                if submission.annotations:
+                    db.save_human_verdicts(submission_id, submission.annotations)
             verdicts += graded
     finally:
         if db:
@@ -161,8 +168,9 @@ def grade_and_store(problem_set: ProblemSet, submissions: dict[str, dict[str, st
 def grade(
     key: Path = typer.Argument(..., help="The problem set with solutions (a document or a ProblemSet JSON file)."),
     answers: Path = typer.Argument(
-        ..., help='Answers: a JSON object {"part_id": "answer"} (one submission), or JSON Lines of '
-        '{"submission", "part_id", "answer"} (many).'),
+        ..., help='Answers: a JSON object {"part_id": "answer"} (one submission), JSON Lines of '
+        '{"submission", "part_id", "answer"} (many), or a chat transcript / write-up (imported first, '
+        'see `tabench import`).'),
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list."),
     submission: Optional[str] = typer.Option(None, "--submission", "-s", help="Name of a single submission (default: the file name)."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
@@ -170,7 +178,7 @@ def grade(
     """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME)."""
     try:
         problem_set = load_problem_set(key)
-        submissions = load_answers(answers, default_name=submission)
+        submissions = load_submissions(answers, problem_set, default_name=submission)
         verdicts = grade_and_store(problem_set, submissions, str(answers), store=not no_store)
     except TabenchError as err:
         _fail(err)
@@ -178,13 +186,15 @@ def grade(
         sys.stdout.write(json.dumps([v.model_dump() for v in verdicts], indent=2, ensure_ascii=False) + "\n")
         return
     if len(submissions) == 1:
-        name = next(iter(submissions))
-        print_verdicts(verdicts, problem_set, f"{name} — {problem_set.title}")
+        print_verdicts(verdicts, problem_set, f"{submissions[0].name} — {problem_set.title}")
+        imported = submissions[0].imported
+        if imported is not None:
+            _print_import_notes(imported)
         return
     table = Table(title=problem_set.title, title_justify="left")
     for column in ("submission", "score", "%", "✓", "~", "✗", "?", "—"):
         table.add_column(column)
-    for name in submissions:
+    for name in (s.name for s in submissions):
         mine = [v for v in verdicts if v.submission == name]
         summary = summarize(mine, problem_set)
         counts = summary["verdicts"]
@@ -193,6 +203,45 @@ def grade(
                       *(str(counts.get(k, 0)) for k in BADGES))
     console.print(table)
     print_summary(summarize(verdicts, problem_set))
+
+
+def _print_import_notes(imported) -> None:
+    if imported.annotations:
+        agreed = ", ".join(f"{a.part_id}: {a.verdict or '—'}" for a in imported.annotations)
+        console.print(f"reader's verdicts imported: {agreed}", highlight=False)
+    if imported.unaligned:
+        console.print(f"blocks that fit no part: {len(imported.unaligned)} (see `tabench import --json`)", highlight=False)
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="A chat export (Markdown with turn markers, {role, content} JSON, ChatGPT's "
+                                         "conversations.json), a report that quotes a prompt and a reply, or a write-up."),
+    key: Optional[Path] = typer.Option(None, "--key", "-k", help="Align answers to the part ids of this problem set."),
+    as_json: bool = typer.Option(False, "--json", help='Print {"answers", "annotations", "unaligned", "missing"} as JSON.'),
+) -> None:
+    """Split a transcript or write-up into answers per part; a reader's ✓/✗ marks become human verdicts."""
+    try:
+        problem_set = load_problem_set(key) if key is not None else None
+        imported = import_text(read_text(file, what="transcript"), str(file), problem_set)
+    except TabenchError as err:
+        _fail(err)
+    if as_json:
+        sys.stdout.write(json.dumps(imported.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{file.name}" + (f" against {problem_set.title}" if problem_set else ""), title_justify="left")
+    for column in ("part", "answer begins", "confidence", "reader's verdict"):
+        table.add_column(column, overflow="fold")
+    marks = {a.part_id: a for a in imported.annotations}
+    for answer in imported.answers:
+        mark = marks.get(answer.part_id)
+        table.add_row(answer.part_id, short(answer.text, 50), f"{answer.confidence:.2f}",
+                      (f"{mark.verdict or '?'}" + (f" [{', '.join(mark.tags)}]" if mark.tags else "")) if mark else "")
+    console.print(table)
+    if imported.missing:
+        console.print(f"parts with no answer: {' '.join(imported.missing)}", highlight=False)
+    for block in imported.unaligned:
+        console.print(f"fits no part (line {block['line']}): {short(block['text'], 70)}", highlight=False)
 
 
 @app.command()
@@ -211,7 +260,7 @@ def demo() -> None:
         print_index(problem_set)
         answers_path = example_path("example_answers.json")
         console.print(f"\n[bold]2. Grade[/bold] a bundled submission {answers_path}", highlight=False)
-        submissions = load_answers(answers_path, default_name="demo-student")
+        submissions = load_submissions(answers_path, problem_set, default_name="demo-student")
         verdicts = grade_and_store(problem_set, submissions, str(answers_path), store=True)
         print_verdicts(verdicts, problem_set, f"demo-student — {problem_set.title}")
         console.print(f"verdicts saved in {default_home() / 'tabench.db'}", highlight=False)

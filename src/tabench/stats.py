@@ -16,7 +16,7 @@ def summarize(verdicts: list[Verdict], problem_set: ProblemSet) -> dict:
         by_kind[kinds.get(verdict.part_id, "?")].append(verdict)
     accuracy = {}
     for kind, group in sorted(by_kind.items()):
-        decided = [v for v in group if v.verdict != "needs_review"]
+        decided = [v for v in group if v.verdict not in ("needs_review", "missing")]
         accuracy[kind] = {
             "parts": len(group),
             "decided": len(decided),

@@ -41,6 +41,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "002_traces_and_human_verdicts",
+        """
+        ALTER TABLE submissions ADD COLUMN trace TEXT;
+        CREATE TABLE human_verdicts (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            part_id TEXT NOT NULL, verdict TEXT, tags TEXT NOT NULL, comment TEXT NOT NULL,
+            PRIMARY KEY (submission_id, part_id)
+        );
+        """,
+    ),
 ]
 
 
@@ -118,6 +129,28 @@ class Store:
                 [(submission_id, part_id, text) for part_id, text in answers.items()],
             )
         return submission_id
+
+    def save_trace(self, submission_id: int, turns: list[dict]) -> None:
+        with self.db:
+            self.db.execute("UPDATE submissions SET trace = ? WHERE id = ?", (json.dumps(turns), submission_id))
+
+    def save_human_verdicts(self, submission_id: int, annotations: list[dict]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO human_verdicts VALUES (?, ?, ?, ?, ?)",
+                [(submission_id, a["part_id"], a["verdict"], json.dumps(a["tags"]), a["comment"]) for a in annotations],
+            )
+
+    def trace(self, submission_id: int) -> list[dict]:
+        (data,) = self.db.execute("SELECT trace FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        return json.loads(data) if data else []
+
+    def human_verdicts(self, submission_id: int) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT part_id, verdict, tags, comment FROM human_verdicts WHERE submission_id = ? ORDER BY rowid",
+            (submission_id,),
+        )
+        return [{"part_id": p, "verdict": v, "tags": json.loads(t), "comment": c} for p, v, t, c in rows.fetchall()]
 
     def save_verdicts(self, submission_id: int, verdicts: list[Verdict]) -> None:
         stamp = _now()
