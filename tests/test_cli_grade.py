@@ -99,8 +99,8 @@ def test_unknown_parts_warn_but_are_kept(tmp_path, home):
 
 
 @pytest.mark.parametrize("content,message", [
-    ("[1, 2]", "JSON list"),
-    ("not json at all", "not JSON"),
+    ("[1, 2]", "not a chat export"),
+    ("not json at all", "no answer could be placed"),
     ('{"6.a": ', "not valid JSON"),
     ('{"6.a": {"nested": 1}}', "not text"),
     ('{"submission": "a", "part_id": "6.a", "answer": "1"}\n{broken', "line 2"),

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, ParseError
 from .ingest.loader import read_text
 from .model import ProblemSet
 from .transcripts import Imported, import_text
@@ -30,6 +30,11 @@ def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str
     if answers is not None:
         return [SubmissionInput(n, a) for n, a in answers.items()]
     imported = import_text(text, str(path), key)
+    if not imported.answers:
+        raise ParseError(
+            f"{path}: no answer could be placed under any part of the key; check the file is answers JSON or a "
+            "transcript of this problem set (`tabench import FILE --key KEY` shows what was found)"
+        )
     trace = [{"role": t.role, "title": t.title, "text": t.text} for t in imported.turns]
     annotations = imported.as_dict()["annotations"]
     return [SubmissionInput(name, imported.answer_map(), trace, annotations, imported)]
