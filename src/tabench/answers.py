@@ -40,16 +40,6 @@ def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str
     return [SubmissionInput(name, imported.answer_map(), trace, annotations, imported)]
 
 
-def load_answers(path: str | Path, default_name: str | None = None) -> dict[str, dict[str, str]]:
-    """{submission name: {part_id: answer text}} from an answers file (JSON object or JSON Lines)."""
-    path = Path(path)
-    text = read_text(path, what="answers file")
-    answers = _answers_json(path, text, default_name or path.stem)
-    if answers is None:
-        raise InputError(f"{path}: not an answers file; give {{\"part_id\": \"answer\"}} or JSON Lines (see `tabench grade --help`)")
-    return answers
-
-
 def _answers_json(path: Path, text: str, name: str) -> dict[str, dict[str, str]] | None:
     """The answers in an answers file; None when the file is something else (a transcript)."""
     stripped = text.lstrip()
