@@ -19,6 +19,9 @@ class SubmissionInput:
     trace: list[dict] | None = None
     annotations: list[dict] = field(default_factory=list)
     imported: Imported | None = None
+    model: str | None = None
+    protocol: str | None = None
+    sample: int | None = None
 
 
 def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str | None = None) -> list[SubmissionInput]:
@@ -28,7 +31,8 @@ def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str
     name = default_name or path.stem
     answers = _answers_json(path, text, name)
     if answers is not None:
-        return [SubmissionInput(n, a) for n, a in answers.items()]
+        described = _descriptions(text)
+        return [SubmissionInput(n, a, **described.get(n, {})) for n, a in answers.items()]
     imported = import_text(text, str(path), key)
     if not imported.answers:
         raise ParseError(
@@ -76,6 +80,24 @@ def _json_lines(path: Path, text: str, default_name: str) -> dict[str, dict[str,
     if not submissions:
         raise InputError(f"{path}: no answers in the file")
     return submissions
+
+
+def _descriptions(text: str) -> dict[str, dict]:
+    """{submission: {model, protocol, sample}} from JSON Lines rows that carry them."""
+    described: dict[str, dict] = {}
+    for line in text.splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and "submission" in row and any(k in row for k in ("model", "protocol", "sample")):
+            sample = row.get("sample")
+            described[str(row["submission"])] = {
+                "model": str(row["model"]) if row.get("model") is not None else None,
+                "protocol": str(row["protocol"]) if row.get("protocol") is not None else None,
+                "sample": int(sample) if isinstance(sample, (int, float)) and not isinstance(sample, bool) else None,
+            }
+    return described
 
 
 def _as_text(path: Path, part_id, value) -> str:

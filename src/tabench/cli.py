@@ -153,6 +153,8 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
             if db:
                 submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
                 db.save_verdicts(submission_id, graded)
+                if submission.model or submission.protocol or submission.sample is not None:
+                    db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
                 if submission.trace is not None:
                     db.save_trace(submission_id, submission.trace)
                 if submission.annotations:
@@ -174,11 +176,18 @@ def grade(
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list."),
     submission: Optional[str] = typer.Option(None, "--submission", "-s", help="Name of a single submission (default: the file name)."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
+    model: Optional[str] = typer.Option(None, "--model", help="Who answered (recorded for reports and comparisons)."),
+    protocol: Optional[str] = typer.Option(None, "--protocol", help="How the model was asked: whole, interactive, per-part."),
 ) -> None:
-    """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME)."""
+    """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME).
+
+    JSON Lines rows may also carry "model", "protocol" and "sample"; `tabench compare` groups by them."""
     try:
         problem_set = load_problem_set(key)
         submissions = load_submissions(answers, problem_set, default_name=submission)
+        for item in submissions:
+            item.model = model or item.model
+            item.protocol = protocol or item.protocol
         verdicts = grade_and_store(problem_set, submissions, str(answers), store=not no_store)
     except TabenchError as err:
         _fail(err)
@@ -244,6 +253,134 @@ def import_(
         console.print(f"fits no part (line {block['line']}): {short(block['text'], 70)}", highlight=False)
 
 
+REPORT_FORMATS = ("md", "html", "tex", "pdf")
+
+
+def render_report(ref: str, fmt: str) -> tuple[str | bytes, dict]:
+    from .report.data import build_report
+    from .report.html import render_html
+    from .report.latex import render_latex
+    from .report.markdown import render_markdown
+    from .report.pdf import compile_pdf
+
+    with Store() as db:
+        row = db.submission(ref)
+        problem_set = db.problem_set(row["problem_set_id"])
+        verdicts, answers = db.verdicts(row["id"]), db.answers(row["id"])
+        trace, human = db.trace(row["id"]), db.human_verdicts(row["id"])
+    meta = {"submission": row["name"], "model": row["model"] or "—", "protocol": row["protocol"] or "—",
+            "date": row["created_at"], "problem set": problem_set.title, "source": row["source"] or "—"}
+    if row["sample"] is not None:
+        meta["sample"] = row["sample"]
+    data = build_report(problem_set, verdicts, answers, meta, trace, human)
+    if fmt == "md":
+        return render_markdown(data), row
+    if fmt == "html":
+        return render_html(data), row
+    if fmt == "tex":
+        return render_latex(data), row
+    return compile_pdf([render_latex(data), render_latex(data, math=False)]), row
+
+
+@app.command()
+def report(
+    ref: str = typer.Argument("latest", help="A submission id (see `tabench submissions`) or 'latest'."),
+    fmt: str = typer.Option("html", "--format", "-f", help="md, html (one offline file), tex, or pdf (needs pdflatex)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (default: stdout; pdf: report-ID.pdf)."),
+) -> None:
+    """The annotated write-up of a graded submission: answers, verdicts, references, executive summary."""
+    if fmt not in REPORT_FORMATS:
+        _fail(TabenchError(f"unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}"))
+    try:
+        content, row = render_report(ref, fmt)
+        if isinstance(content, bytes):
+            target = output or Path(f"report-{row['id']}.pdf")
+            _write_bytes(content, target)
+        elif output is None:
+            sys.stdout.write(content)
+        else:
+            _write_or_print(content.rstrip("\n"), output)
+    except TabenchError as err:
+        _fail(err)
+
+
+def _write_bytes(content: bytes, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    except OSError as err:
+        raise TabenchError(f"{target}: cannot write ({err.strerror}); choose another path with -o") from None
+    console.print(f"wrote {target}", highlight=False)
+
+
+@app.command(name="compare")
+def compare_command(
+    ids: Optional[list[str]] = typer.Argument(None, help="Submission ids to compare (default: all of --problem-set)."),
+    problem_set_path: Optional[Path] = typer.Option(None, "--problem-set", "-p", help="Compare every stored submission of this problem set."),
+    as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write an HTML page with a bar chart and a heat map."),
+) -> None:
+    """Models x protocols: mean ± standard error over samples, paired differences on the same parts, charts."""
+    from .report.compare import Sample, compare
+
+    try:
+        if not ids and problem_set_path is None:
+            raise TabenchError("give submission ids or --problem-set KEY; `tabench submissions` lists the ids")
+        with Store() as db:
+            if problem_set_path is not None:
+                rows = db.submissions_of(db.save_problem_set(load_problem_set(problem_set_path)))
+            else:
+                rows = [db.submission(ref) for ref in ids]
+            if not rows:
+                raise TabenchError("no stored submissions to compare; grade some first")
+            samples = [Sample(r["model"] or r["name"], r["protocol"] or "—", db.verdicts(r["id"])) for r in rows]
+            title = rows[0]["problem_set"]
+        result = compare(samples)
+        if as_json:
+            sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        else:
+            table = Table(title=f"{title}: score over samples", title_justify="left")
+            for column in ("model", "protocol", "samples", "mean ± s.e.", "needs review"):
+                table.add_column(column)
+            for g in result["groups"]:
+                error = f" ± {g['standard_error'] * 100:.1f}" if g["standard_error"] is not None else ""
+                table.add_row(g["model"], g["protocol"], str(g["samples"]), f"{g['mean'] * 100:.1f}%{error}", str(g["needs_review"]))
+            console.print(table)
+            for d in result["paired_differences"]:
+                error = f" ± {d['standard_error'] * 100:.1f}" if d["standard_error"] is not None else ""
+                console.print(f"{d['a']} − {d['b']}: {d['mean_difference'] * 100:+.1f} pp{error} over {d['parts']} parts", highlight=False)
+        if output is not None:
+            from jinja2 import Environment, PackageLoader, select_autoescape
+
+            from .report.charts import bar_chart, heat_map
+
+            env = Environment(loader=PackageLoader("tabench.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
+            page = env.get_template("compare.html.j2").render(title=title, result=result, bar=bar_chart(result), heat=heat_map(result))
+            _write_or_print(page, output)
+    except TabenchError as err:
+        _fail(err)
+
+
+@app.command()
+def submissions(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List graded submissions in the store (id, name, problem set, model, protocol, sample, score)."""
+    try:
+        with Store() as db:
+            rows = db.submissions()
+    except TabenchError as err:
+        _fail(err)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table()
+    for column in ("id", "name", "problem set", "model", "protocol", "sample", "score", "date"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(str(row["id"]), row["name"], short(row["problem_set"], 30), row["model"] or "", row["protocol"] or "",
+                      "" if row["sample"] is None else str(row["sample"]), f"{row['score']:g}/{row['points']:g}", row["created_at"])
+    console.print(table)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a ProblemSet (what an edited problem-set file must follow)."""
@@ -264,6 +401,11 @@ def demo() -> None:
         verdicts = grade_and_store(problem_set, submissions, str(answers_path), store=True)
         print_verdicts(verdicts, problem_set, f"demo-student — {problem_set.title}")
         console.print(f"verdicts saved in {default_home() / 'tabench.db'}", highlight=False)
+        content, _ = render_report("latest", "html")
+        target = default_home() / "reports" / "demo.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        console.print(f"\n[bold]3. Report[/bold] written to {target}", highlight=False)
     except TabenchError as err:
         _fail(err)
 

@@ -33,3 +33,27 @@ def summarize(verdicts: list[Verdict], problem_set: ProblemSet) -> dict:
         "figure_parts": sorted(v.part_id for v in verdicts if v.part_id in figures),
         "not_graded": [p.id for p in problem_set.parts() if p.kind == "admin"],
     }
+
+
+def agreement(pairs: list[tuple[str, str]]) -> dict:
+    """Agreement of two raters over the same items: share of equal labels and Cohen's kappa."""
+    n = len(pairs)
+    agree = sum(a == b for a, b in pairs)
+    labels = {label for pair in pairs for label in pair}
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[label] * second[label] for label in labels) / (n * n) if n else 0.0
+    observed = agree / n if n else 0.0
+    kappa = (observed - expected) / (1 - expected) if n and expected < 1 else (1.0 if observed == 1 else 0.0)
+    return {"n": n, "agree": agree, "share": round(observed, 4), "kappa": round(kappa, 4)}
+
+
+def mean_and_standard_error(values: list[float]) -> tuple[float, float | None]:
+    """Mean, and the standard error of the mean (sample standard deviation / sqrt(n)); None below 2 values."""
+    n = len(values)
+    if n == 0:
+        raise ValueError("no values")
+    mean = sum(values) / n
+    if n < 2:
+        return mean, None
+    variance = sum((v - mean) ** 2 for v in values) / (n - 1)
+    return mean, (variance / n) ** 0.5

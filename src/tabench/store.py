@@ -52,6 +52,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "003_submission_model_protocol_sample",
+        """
+        ALTER TABLE submissions ADD COLUMN model TEXT;
+        ALTER TABLE submissions ADD COLUMN protocol TEXT;
+        ALTER TABLE submissions ADD COLUMN sample INTEGER;
+        """,
+    ),
 ]
 
 
@@ -130,6 +138,31 @@ class Store:
             )
         return submission_id
 
+    def describe_submission(self, submission_id: int, model: str | None, protocol: str | None, sample: int | None) -> None:
+        with self.db:
+            self.db.execute("UPDATE submissions SET model = ?, protocol = ?, sample = ? WHERE id = ?",
+                            (model, protocol, sample, submission_id))
+
+    def submission(self, ref: str | int) -> dict:
+        """A submission by id, or the most recent one for 'latest'."""
+        query = ("SELECT s.id, s.name, s.source, s.created_at, s.model, s.protocol, s.sample, s.problem_set_id, p.title "
+                 "FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id ")
+        if str(ref) == "latest":
+            row = self.db.execute(query + "ORDER BY s.id DESC LIMIT 1").fetchone()
+        else:
+            try:
+                row = self.db.execute(query + "WHERE s.id = ?", (int(ref),)).fetchone()
+            except ValueError:
+                raise StoreError(f"{ref!r} is not a submission id; give a number from `tabench submissions` or 'latest'") from None
+        if row is None:
+            raise StoreError(f"no submission {ref!r} in {self.path}; grade something first or list them with `tabench submissions`")
+        keys = ("id", "name", "source", "created_at", "model", "protocol", "sample", "problem_set_id", "problem_set")
+        return dict(zip(keys, row))
+
+    def submissions_of(self, problem_set_id: str) -> list[dict]:
+        rows = self.db.execute("SELECT id FROM submissions WHERE problem_set_id = ? ORDER BY id", (problem_set_id,))
+        return [self.submission(row[0]) for row in rows.fetchall()]
+
     def save_trace(self, submission_id: int, turns: list[dict]) -> None:
         with self.db:
             self.db.execute("UPDATE submissions SET trace = ? WHERE id = ?", (json.dumps(turns), submission_id))
@@ -189,9 +222,9 @@ class Store:
 
     def submissions(self) -> list[dict]:
         rows = self.db.execute(
-            "SELECT s.id, s.name, p.title, s.created_at, COALESCE(SUM(v.score), 0), COALESCE(SUM(v.points), 0), "
-            "COUNT(v.part_id) FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id "
+            "SELECT s.id, s.name, p.title, s.created_at, s.model, s.protocol, s.sample, COALESCE(SUM(v.score), 0), "
+            "COALESCE(SUM(v.points), 0), COUNT(v.part_id) FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id "
             "LEFT JOIN verdicts v ON v.submission_id = s.id GROUP BY s.id ORDER BY s.id"
         )
-        keys = ("id", "name", "problem_set", "created_at", "score", "points", "graded_parts")
+        keys = ("id", "name", "problem_set", "created_at", "model", "protocol", "sample", "score", "points", "graded_parts")
         return [dict(zip(keys, row)) for row in rows.fetchall()]

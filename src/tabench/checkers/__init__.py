@@ -27,9 +27,21 @@ def checker_for(kind: str) -> Checker | None:
     return _REGISTRY.get(kind)
 
 
+_PLUGINS_LOADED = False
+
+
 def _load_builtins() -> None:
-    if not _REGISTRY:
-        from . import choice, numeric, symbolic, text  # noqa: F401  (they register themselves)
+    """Built-in checkers, then plugins: packages that declare a `tabench.checkers` entry point whose module
+    calls `register(kind)` take the same path (a plugin may replace a built-in kind)."""
+    global _PLUGINS_LOADED
+    from . import choice, numeric, symbolic, text  # noqa: F401  (importing them registers them)
+
+    if not _PLUGINS_LOADED:
+        _PLUGINS_LOADED = True
+        from importlib.metadata import entry_points
+
+        for entry in entry_points(group="tabench.checkers"):
+            entry.load()
 
 
 __all__ = ["Check", "checker_for", "register"]

@@ -1,0 +1,1 @@
+"""Reports: the annotated write-up of one submission, and comparisons of models and protocols."""
