@@ -20,8 +20,17 @@ def grade(problem_set: ProblemSet, answers: Mapping[str, str | None], submission
     ]
 
 
-def grade_part(part: Part, answer: str | None, submission: str = "submission") -> Verdict:
+STOPPED_EARLY = {"length": ("truncated", "the reply was cut off at the token limit"),
+                 "refusal": ("refused", "the model refused or its reply was filtered")}
+
+
+def grade_part(part: Part, answer: str | None, submission: str = "submission", stop_reason: str | None = None) -> Verdict:
+    """One part's verdict. A reply cut off at the token limit or refused is not a wrong answer: needs_review."""
     points = part.points if part.points is not None else 1.0
+    if stop_reason in STOPPED_EARLY:
+        tag, why = STOPPED_EARLY[stop_reason]
+        return Verdict(submission=submission, part_id=part.id, verdict="needs_review", score=0.0, points=points,
+                       method="none", tags=[tag], rationale=why, extracted=(answer or "")[-200:] or None)
     if answer is None or not str(answer).strip():
         return Verdict(submission=submission, part_id=part.id, verdict="missing", score=0.0, points=points,
                        method="none", tags=[], rationale="no answer", extracted=None)

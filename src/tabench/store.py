@@ -60,6 +60,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE submissions ADD COLUMN sample INTEGER;
         """,
     ),
+    (
+        "004_runs_and_response_cache",
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, problem_set_id TEXT NOT NULL REFERENCES problem_sets(id),
+            model TEXT NOT NULL, protocol TEXT NOT NULL, samples INTEGER NOT NULL, params TEXT NOT NULL,
+            base_url TEXT, status TEXT NOT NULL, error TEXT, started_at TEXT NOT NULL, finished_at TEXT
+        );
+        CREATE TABLE responses (
+            key TEXT PRIMARY KEY, text TEXT NOT NULL, stop_reason TEXT NOT NULL,
+            input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE run_calls (
+            run_id INTEGER NOT NULL REFERENCES runs(id), sample INTEGER NOT NULL, step TEXT NOT NULL,
+            response_key TEXT NOT NULL, cached INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL, stop_reason TEXT NOT NULL,
+            PRIMARY KEY (run_id, sample, step)
+        );
+        ALTER TABLE submissions ADD COLUMN run_id INTEGER;
+        """,
+    ),
 ]
 
 
@@ -81,7 +102,7 @@ class Store:
         self.path = Path(path) if path is not None else default_home() / "tabench.db"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path)
+            self.db = sqlite3.connect(self.path, timeout=30)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self._migrate()
@@ -162,6 +183,85 @@ class Store:
     def submissions_of(self, problem_set_id: str) -> list[dict]:
         rows = self.db.execute("SELECT id FROM submissions WHERE problem_set_id = ? ORDER BY id", (problem_set_id,))
         return [self.submission(row[0]) for row in rows.fetchall()]
+
+    # ---- runs ----------------------------------------------------------------------------------
+
+    def find_run(self, problem_set_id: str, model: str, protocol: str, params: str, base_url: str | None) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM runs WHERE problem_set_id = ? AND model = ? AND protocol = ? AND params = ? "
+            "AND COALESCE(base_url, '') = COALESCE(?, '') ORDER BY id DESC LIMIT 1",
+            (problem_set_id, model, protocol, params, base_url),
+        ).fetchone()
+        return row[0] if row else None
+
+    def create_run(self, problem_set_id: str, model: str, protocol: str, samples: int, params: str,
+                   base_url: str | None) -> int:
+        with self.db:
+            cursor = self.db.execute(
+                "INSERT INTO runs (problem_set_id, model, protocol, samples, params, base_url, status, started_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'running', ?)",
+                (problem_set_id, model, protocol, samples, params, base_url, _now()),
+            )
+        return cursor.lastrowid
+
+    def run(self, run_id: int) -> dict:
+        row = self.db.execute(
+            "SELECT id, problem_set_id, model, protocol, samples, params, base_url, status, error, started_at, finished_at "
+            "FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id} in {self.path}; list them with `tabench runs`")
+        keys = ("id", "problem_set_id", "model", "protocol", "samples", "params", "base_url", "status", "error",
+                "started_at", "finished_at")
+        return dict(zip(keys, row))
+
+    def set_run_status(self, run_id: int, status: str, error: str | None = None, samples: int | None = None) -> None:
+        finished = _now() if status in ("done", "failed", "interrupted") else None
+        with self.db:
+            self.db.execute("UPDATE runs SET status = ?, error = ?, finished_at = ?, samples = COALESCE(?, samples) "
+                            "WHERE id = ?", (status, error, finished, samples, run_id))
+
+    def runs(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT r.id, p.title, r.model, r.protocol, r.samples, r.status, r.started_at, "
+            "(SELECT COALESCE(SUM(input_tokens), 0) FROM run_calls c WHERE c.run_id = r.id AND c.cached = 0), "
+            "(SELECT COALESCE(SUM(output_tokens), 0) FROM run_calls c WHERE c.run_id = r.id AND c.cached = 0), "
+            "(SELECT COALESCE(SUM(v.score), 0) FROM verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id), "
+            "(SELECT COALESCE(SUM(v.points), 0) FROM verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id) "
+            "FROM runs r JOIN problem_sets p ON p.id = r.problem_set_id ORDER BY r.id"
+        )
+        keys = ("id", "problem_set", "model", "protocol", "samples", "status", "started_at", "input_tokens",
+                "output_tokens", "score", "points")
+        return [dict(zip(keys, row)) for row in rows.fetchall()]
+
+    def link_submission(self, submission_id: int, run_id: int) -> None:
+        with self.db:
+            self.db.execute("UPDATE submissions SET run_id = ? WHERE id = ?", (run_id, submission_id))
+
+    def cached_response(self, key: str) -> dict | None:
+        row = self.db.execute("SELECT text, stop_reason, input_tokens, output_tokens FROM responses WHERE key = ?",
+                              (key,)).fetchone()
+        return dict(zip(("text", "stop_reason", "input_tokens", "output_tokens"), row)) if row else None
+
+    def save_response(self, key: str, text: str, stop_reason: str, input_tokens: int, output_tokens: int) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?)",
+                            (key, text, stop_reason, input_tokens, output_tokens, _now()))
+
+    def record_call(self, run_id: int, sample: int, step: str, key: str, cached: bool, input_tokens: int,
+                    output_tokens: int, stop_reason: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO run_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            (run_id, sample, step, key, int(cached), input_tokens, output_tokens, stop_reason))
+
+    def done_steps(self, run_id: int, sample: int) -> dict[str, str]:
+        rows = self.db.execute("SELECT step, response_key FROM run_calls WHERE run_id = ? AND sample = ?", (run_id, sample))
+        return dict(rows.fetchall())
+
+    def run_calls(self, run_id: int) -> list[dict]:
+        rows = self.db.execute("SELECT sample, step, cached, input_tokens, output_tokens, stop_reason FROM run_calls "
+                               "WHERE run_id = ? ORDER BY rowid", (run_id,))
+        keys = ("sample", "step", "cached", "input_tokens", "output_tokens", "stop_reason")
+        return [dict(zip(keys, row)) for row in rows.fetchall()]
 
     def save_trace(self, submission_id: int, turns: list[dict]) -> None:
         with self.db:

@@ -21,6 +21,11 @@ _QUESTION = re.compile(
     r"(?:\s*\(([a-h])\))?(?:\s*\((i{1,3}|iv|v|vi{0,3})\))?\s*(?:[—–:.-]\s*)?(?:\*\*|__)?\s*(.*)$",
     re.I,
 )
+_DOTTED = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:#{1,6}\s*)?(?:\*\*|__)\s*(?:Part\s+|Question\s+|Q)?(\d{1,3})(?:\.([a-h])(?:\.(i{1,3}|iv|v|vi{0,3}))?)?"
+    r"\s*[:.)]?\s*(?:\*\*|__)\s*[:.)]?\s*(.*)$",
+    re.I,
+)
 _DECIMAL = re.compile(r"^\s*(?:#{1,6}\s*)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+([A-Z(][^\n]{0,120})$")
 _WRITEUP_TOP = re.compile(r"^\s*(?:#{1,6}\s*)?(\d{1,2})\s+([A-Z][^\n]{0,120})$")
 _PART = re.compile(
@@ -112,6 +117,9 @@ def _label(line: str, current: Block, writeup: bool):
     stripped = line.strip()
     if not stripped or len(stripped) > 250:
         return None
+    dotted = _DOTTED.match(line)  # "**3.a** ...", "**11.d.i**", "**6**": the labels tabench's own prompts ask for
+    if dotted:
+        return dotted.group(1), dotted.group(2), dotted.group(3), dotted.group(4)
     decimal = _DECIMAL.match(line)
     if decimal:
         return decimal.group(1), None, None, decimal.group(2)

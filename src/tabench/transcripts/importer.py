@@ -53,6 +53,10 @@ def import_text(text: str, source: str = "transcript", key: ProblemSet | None = 
         turns = turns_from_json(parse_json(text, source), source)
     else:
         turns = split_turns(text)
+    return import_turns(turns, source, key)
+
+
+def import_turns(turns: list[Turn], source: str = "transcript", key: ProblemSet | None = None) -> Imported:
     if not any(turn.text.strip() for turn in turns if turn.role in ("assistant", "document")):
         raise ParseError(f"{source}: no answer text found (an empty chat?); give a transcript with the model's replies")
     blocks = answer_blocks(turns)

@@ -1,0 +1,56 @@
+"""Anthropic's Messages API through its SDK."""
+
+from __future__ import annotations
+
+import inspect
+
+from .base import Completion, ProviderError, retry_after_seconds
+
+_STOP = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "refusal": "refusal", None: "stop"}
+
+
+class Anthropic:
+    def __init__(self, name: str, model: str, api_key: str, base_url: str | None = None, http_client=None,
+                 timeout: float = 120.0):
+        try:
+            import anthropic
+        except ImportError:
+            raise ProviderError("the anthropic package is not installed; pip install anthropic") from None
+        self.name = name
+        self._sdk = anthropic
+        self._client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout,
+                                           http_client=http_client)
+        self._model = model
+        # Recent SDKs no longer take a sampling temperature; older ones do.
+        self._takes_temperature = "temperature" in inspect.signature(self._client.messages.create).parameters
+
+    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Completion:
+        sdk = self._sdk
+        system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+        chat = [m for m in messages if m["role"] != "system"]
+        try:
+            kwargs = {"system": system} if system else {}
+            if self._takes_temperature:
+                kwargs["temperature"] = temperature
+            response = self._client.messages.create(model=self._model, messages=chat, max_tokens=max_tokens, **kwargs)
+        except sdk.RateLimitError as err:
+            raise ProviderError(f"{self.name}: rate limited (429)", True, retry_after_seconds(err.response.headers)) from None
+        except sdk.APIStatusError as err:
+            status = err.status_code
+            if status in (401, 403):
+                raise ProviderError(f"{self.name}: the server refused the key ({status}); check ANTHROPIC_API_KEY") from None
+            retryable = status >= 500 or status in (408, 409, 529)
+            raise ProviderError(f"{self.name}: server error {status}", retryable, retry_after_seconds(err.response.headers)) from None
+        except sdk.APITimeoutError:
+            raise ProviderError(f"{self.name}: the request timed out", True) from None
+        except sdk.APIConnectionError:
+            raise ProviderError(f"{self.name}: cannot connect", True) from None
+        except (sdk.APIResponseValidationError, ValueError) as err:
+            raise ProviderError(f"{self.name}: malformed response ({type(err).__name__})", True) from None
+        try:
+            text = "".join(block.text for block in response.content if getattr(block, "type", "") == "text")
+            stop = _STOP.get(response.stop_reason, "stop")
+            usage = response.usage
+        except (AttributeError, TypeError):
+            raise ProviderError(f"{self.name}: malformed response", True) from None
+        return Completion(text, stop, getattr(usage, "input_tokens", 0) or 0, getattr(usage, "output_tokens", 0) or 0)
