@@ -99,7 +99,59 @@ def bench_grade() -> None:
     print(f"grade 001 cold (empty SymPy cache): {count / (time.perf_counter() - start):,.0f} answers/s")
 
 
-BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade}
+def bench_runs() -> None:
+    """Harness overhead per model call and parts per second against a loopback server that answers at once."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from tabench import ingest
+    from tabench.cli import example_path
+    from tabench.providers import get_provider
+    from tabench.runner import RunConfig, Runner, load_templates
+    from tabench.store import Store
+
+    problem_set = ingest(example_path())
+    from tabench import grade
+
+    grade(problem_set, {"2.c": "$x$", "5.a": "$y$"})  # load SymPy and the LaTeX parser once (about 0.7 s), as a long run would
+    import subprocess
+
+    # The server runs in its own process, so that it does not share this process's GIL with the harness.
+    server_process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fake_openai.py")], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+    url = server_process.stdout.readline().strip()
+    try:
+        provider = get_provider("openai/bench", url)
+        messages = [{"role": "user", "content": "**2.a** hello"}]
+        provider.complete(messages, max_tokens=8, temperature=0)
+        calls = 200
+        start = time.perf_counter()
+        for _ in range(calls):
+            provider.complete(messages, max_tokens=8, temperature=0)
+        raw = (time.perf_counter() - start) / calls
+        for concurrency in (1, 8, 32):
+            with tempfile.TemporaryDirectory() as home:
+                store = Store(Path(home) / "tabench.db")
+                config = RunConfig(model="openai/bench", protocol="per-part", samples=20, temperature=0.5,
+                                   max_concurrency=concurrency, base_url=url)
+                runner = Runner(store, problem_set, config, provider, load_templates())
+                start = time.perf_counter()
+                run_id = runner.start()
+                runner.run(run_id)
+                elapsed = time.perf_counter() - start
+                parts = len(store.run_calls(run_id))
+                store.close()
+            line = f"run per-part, concurrency {concurrency:>2}: {parts} parts in {elapsed:.2f} s = {parts / elapsed:,.0f} parts/s"
+            if concurrency == 1:
+                line += (f"; harness overhead {(elapsed / parts - raw) * 1000:.1f} ms per call on top of "
+                         f"{raw * 1000:.1f} ms for the bare HTTP call (store, grading, trace)")
+            print(line)
+    finally:
+        server_process.stdin.close()
+        server_process.wait(timeout=10)
+
+
+BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade, "runs": bench_runs}
 
 
 def main(names: list[str]) -> None:

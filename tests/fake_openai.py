@@ -51,3 +51,11 @@ class FakeOpenAI:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+if __name__ == "__main__":  # a separate process for benchmarks: python fake_openai.py; prints its URL
+    import sys
+
+    with FakeOpenAI() as fake:
+        print(fake.url, flush=True)
+        sys.stdin.read()  # serve until stdin closes
