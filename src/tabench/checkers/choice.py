@@ -20,13 +20,21 @@ def _describe(labels: list[str], blank: Blank | None = None) -> str:
     return ", ".join(shown)
 
 
-@register("multiple_choice")
-def check_multiple_choice(answer: str, blank: Blank) -> Check:
+def _picked(answer: str, blank: Blank) -> tuple[list[str], Check | None]:
+    """The chosen labels, or the needs_review check when the key or the answer names no choice."""
     if not blank.correct:
-        return Check.review("choice", "the key names no correct choice for this blank")
+        return [], Check.review("choice", "the key names no correct choice for this blank")
     picked = chosen_labels(answer, blank)
     if not picked:
-        return Check.review("choice", "no choice found in the answer", None, "no_final_answer")
+        return [], Check.review("choice", "no choice found in the answer", None, "no_final_answer")
+    return picked, None
+
+
+@register("multiple_choice")
+def check_multiple_choice(answer: str, blank: Blank) -> Check:
+    picked, review = _picked(answer, blank)
+    if review:
+        return review
     if len(picked) > 1:
         leading = leading_label(answer, blank)
         if leading is not None and committed_region(answer) is None:
@@ -43,11 +51,9 @@ def check_multiple_choice(answer: str, blank: Blank) -> Check:
 
 @register("select_all")
 def check_select_all(answer: str, blank: Blank) -> Check:
-    if not blank.correct:
-        return Check.review("choice", "the key names no correct choice for this blank")
-    picked = chosen_labels(answer, blank)
-    if not picked:
-        return Check.review("choice", "no choice found in the answer", None, "no_final_answer")
+    picked, review = _picked(answer, blank)
+    if review:
+        return review
     chosen, expected = set(picked), set(blank.correct)
     shown = _describe(sorted(chosen, key=_order(blank)), blank)
     if chosen == expected:

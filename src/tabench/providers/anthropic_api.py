@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from .base import Completion, ProviderError, retry_after_seconds
+from .base import Completion, ProviderError, sdk_errors
 
 _STOP = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "refusal": "refusal", None: "stop"}
 
@@ -25,28 +25,13 @@ class Anthropic:
         self._takes_temperature = "temperature" in inspect.signature(self._client.messages.create).parameters
 
     def complete(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Completion:
-        sdk = self._sdk
         system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
         chat = [m for m in messages if m["role"] != "system"]
-        try:
-            kwargs = {"system": system} if system else {}
-            if self._takes_temperature:
-                kwargs["temperature"] = temperature
+        kwargs = {"system": system} if system else {}
+        if self._takes_temperature:
+            kwargs["temperature"] = temperature
+        with sdk_errors(self._sdk, self.name, "ANTHROPIC_API_KEY"):
             response = self._client.messages.create(model=self._model, messages=chat, max_tokens=max_tokens, **kwargs)
-        except sdk.RateLimitError as err:
-            raise ProviderError(f"{self.name}: rate limited (429)", True, retry_after_seconds(err.response.headers)) from None
-        except sdk.APIStatusError as err:
-            status = err.status_code
-            if status in (401, 403):
-                raise ProviderError(f"{self.name}: the server refused the key ({status}); check ANTHROPIC_API_KEY") from None
-            retryable = status >= 500 or status in (408, 409, 529)
-            raise ProviderError(f"{self.name}: server error {status}", retryable, retry_after_seconds(err.response.headers)) from None
-        except sdk.APITimeoutError:
-            raise ProviderError(f"{self.name}: the request timed out", True) from None
-        except sdk.APIConnectionError:
-            raise ProviderError(f"{self.name}: cannot connect", True) from None
-        except (sdk.APIResponseValidationError, ValueError) as err:
-            raise ProviderError(f"{self.name}: malformed response ({type(err).__name__})", True) from None
         try:
             text = "".join(block.text for block in response.content if getattr(block, "type", "") == "text")
             stop = _STOP.get(response.stop_reason, "stop")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,3 +44,26 @@ def retry_after_seconds(headers) -> float | None:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
         return None
+
+
+@contextmanager
+def sdk_errors(sdk, name: str, key_hint: str):
+    """Turn the exceptions of the OpenAI and Anthropic SDKs (the same generated hierarchy) into ProviderError."""
+    try:
+        yield
+    except sdk.RateLimitError as err:
+        raise ProviderError(f"{name}: rate limited (429)", True, retry_after_seconds(err.response.headers)) from None
+    except sdk.APIStatusError as err:
+        status = err.status_code
+        if status in (401, 403):
+            raise ProviderError(f"{name}: the server refused the key ({status}); check {key_hint}") from None
+        if status == 404:
+            raise ProviderError(f"{name}: model or endpoint not found (404); check --model and --base-url") from None
+        retryable = status >= 500 or status in (408, 409, 529)
+        raise ProviderError(f"{name}: server error {status}", retryable, retry_after_seconds(err.response.headers)) from None
+    except sdk.APITimeoutError:
+        raise ProviderError(f"{name}: the request timed out", True) from None
+    except sdk.APIConnectionError:
+        raise ProviderError(f"{name}: cannot connect (is the server up? check --base-url)", True) from None
+    except (sdk.APIResponseValidationError, ValueError) as err:
+        raise ProviderError(f"{name}: malformed response ({type(err).__name__})", True) from None

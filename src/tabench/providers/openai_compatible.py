@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Completion, ProviderError, retry_after_seconds
+from .base import Completion, ProviderError, sdk_errors
 
 _STOP = {"stop": "stop", "length": "length", "content_filter": "refusal", "tool_calls": "stop", None: "stop"}
 
 
 class OpenAICompatible:
     def __init__(self, name: str, model: str, api_key: str, base_url: str | None = None, http_client=None,
-                 timeout: float = 120.0):
+                 timeout: float = 120.0, key_variable: str = "OPENAI_API_KEY"):
         try:
             import openai
         except ImportError:
@@ -19,28 +19,12 @@ class OpenAICompatible:
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout,
                                      http_client=http_client)
         self._model = model
+        self._key_variable = key_variable
 
     def complete(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Completion:
-        openai = self._openai
-        try:
+        with sdk_errors(self._openai, self.name, self._key_variable):
             response = self._client.chat.completions.create(
                 model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature)
-        except openai.RateLimitError as err:
-            raise ProviderError(f"{self.name}: rate limited (429)", True, retry_after_seconds(err.response.headers)) from None
-        except openai.APIStatusError as err:
-            status = err.status_code
-            if status in (401, 403):
-                raise ProviderError(f"{self.name}: the server refused the key ({status}); check the API key variable") from None
-            if status == 404:
-                raise ProviderError(f"{self.name}: model or endpoint not found (404); check --model and --base-url") from None
-            retryable = status >= 500 or status in (408, 409)
-            raise ProviderError(f"{self.name}: server error {status}", retryable, retry_after_seconds(err.response.headers)) from None
-        except openai.APITimeoutError:
-            raise ProviderError(f"{self.name}: the request timed out", True) from None
-        except openai.APIConnectionError:
-            raise ProviderError(f"{self.name}: cannot connect (is the server up? check --base-url)", True) from None
-        except (openai.APIResponseValidationError, ValueError) as err:
-            raise ProviderError(f"{self.name}: malformed response ({type(err).__name__})", True) from None
         try:
             choice = response.choices[0]
             text = choice.message.content or ""

@@ -39,4 +39,4 @@ def get_provider(spec: str, base_url: str | None = None, http_client=None, envir
     from .openai_compatible import OpenAICompatible
 
     url = base_url or (GEMINI_OPENAI_URL if family == "google" else None)
-    return OpenAICompatible(spec, model, key, url, http_client)
+    return OpenAICompatible(spec, model, key, url, http_client, key_variable=variable)

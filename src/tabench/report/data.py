@@ -53,6 +53,7 @@ class ReportData:
     questions: list[QuestionRow]
     summary: dict
     observations: list[str] = field(default_factory=list)
+    trace: list[dict] = field(default_factory=list)  # the conversation, when the answers came from one
 
 
 def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict[str, str], meta: dict,
@@ -83,8 +84,10 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
     pairs = [(h["verdict"], by_id[pid].verdict) for pid, h in human_by_id.items()
              if h.get("verdict") and pid in by_id and by_id[pid].verdict != "needs_review"]
     summary["human_agreement"] = agreement(pairs) if pairs else None
-    prompt = next((turn["text"].strip() for turn in trace or [] if turn.get("role") == "user"), "")
-    data = ReportData(problem_set.title, meta, prompt, questions, summary)
+    turns = [{"role": t.get("role", "?"), "text": (t.get("text") or t.get("content") or "").strip()} for t in trace or []]
+    prompt = next((t["text"] for t in turns if t["role"] == "user" and t["text"]), "")
+    data = ReportData(problem_set.title, meta, prompt, questions, summary,
+                      trace=[t for t in turns if t["text"] and t["role"] in ("system", "user", "assistant")])
     data.observations = observations(data, verdicts, problem_set)
     return data
 

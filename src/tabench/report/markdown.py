@@ -62,5 +62,9 @@ def render_markdown(data: ReportData) -> str:
                 lines.append(f"**Human reader:** {part.human.get('verdict') or 'no verdict'}"
                              + (f" [{', '.join(part.human['tags'])}]" if part.human.get("tags") else "")
                              + f" ({agrees}) — {_safe(part.human.get('comment', ''))}")
+    if data.trace:
+        lines += ["", "## Conversation trace"]
+        for turn in data.trace:
+            lines += ["", f"**{turn['role']}:**", "", _safe(turn["text"])]
     # a hard line break after each bold-labelled line, so they do not run together when rendered
     return "\n".join(line + "  " if line.startswith("**") else line for line in lines) + "\n"
