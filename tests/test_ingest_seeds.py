@@ -74,6 +74,12 @@ def test_exam_points_match_truth(exam):
     assert sum(q.points for q in exam.questions) == truth("exam_final.json")["total_points_from_headers"]
 
 
+def test_exam_point_inconsistency_is_reported_and_sub_parts_share_points(exam):
+    assert exam.warnings == ["question 12: the parts add up to 66 points, the header says 63"]
+    assert exam.part("11.d.i").points == exam.part("11.d.ii").points == 4
+    assert sum(p.points for p in exam.questions[10].parts) == 26
+
+
 def test_hw12_has_no_points(hw12):
     assert all(p.points is None for p in hw12.parts())
 

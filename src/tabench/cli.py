@@ -66,6 +66,8 @@ def print_index(problem_set: ProblemSet) -> None:
             table.add_row(part.id, part.kind, points, "yes" if part.needs_figure else "", answer_summary(part))
     console.print(table)
     parts = problem_set.parts()
+    for warning in problem_set.warnings:
+        console.print(f"warning: {warning}", highlight=False)
     console.print(
         f"{_count(len(problem_set.questions), 'question')}, {_count(len(parts), 'part')}, "
         f"{sum(p.needs_figure for p in parts)} need a figure",

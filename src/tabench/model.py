@@ -94,6 +94,7 @@ class ProblemSet(_Model):
     title: str
     source: str | None = None
     questions: list[Question]
+    warnings: list[str] = Field(default_factory=list, description="inconsistencies found in the document (e.g. points)")
 
     def parts(self) -> list[Part]:
         return [part for question in self.questions for part in question.parts]

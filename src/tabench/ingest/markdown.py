@@ -18,7 +18,19 @@ def parse_markdown(text: str, source: str | None = None, fallback_title: str = "
             "or write the problem set as JSON (see `tabench schema`)"
         )
     questions = [_question(raw) for raw in document.questions]
-    return ProblemSet(title=document.title or fallback_title, source=source, questions=questions)
+    return ProblemSet(title=document.title or fallback_title, source=source, questions=questions,
+                      warnings=_point_warnings(questions))
+
+
+def _point_warnings(questions: list[Question]) -> list[str]:
+    warnings = []
+    for question in questions:
+        points = [p.points for p in question.parts]
+        if question.points is not None and len(points) > 1 and all(x is not None for x in points):
+            total = sum(points)
+            if abs(total - question.points) > 1e-9:
+                warnings.append(f"question {question.number}: the parts add up to {total:g} points, the header says {question.points:g}")
+    return warnings
 
 
 def _question(raw: RawQuestion) -> Question:
@@ -31,9 +43,13 @@ def _question(raw: RawQuestion) -> Question:
     for child in node.children:
         if child.children:
             intro = child.text("prompt")
+            # sub-parts without points of their own share their part's points equally
+            shared = child.points / len(child.children) if child.points is not None and all(
+                g.points is None for g in child.children) else None
             for grandchild in child.children:
                 part_id = f"{number}.{child.label}.{grandchild.label}"
-                parts.append(_part(part_id, grandchild.label, grandchild, raw.title, grandchild.points, intro))
+                points = grandchild.points if grandchild.points is not None else shared
+                parts.append(_part(part_id, grandchild.label, grandchild, raw.title, points, intro))
         else:
             parts.append(_part(f"{number}.{child.label}", child.label, child, raw.title, child.points, ""))
     return Question(number=raw.number, title=raw.title, points=raw.points, preamble=node.text("prompt"), parts=parts)
