@@ -186,3 +186,52 @@ def test_no_questions_is_a_parse_error():
 
 def test_same_document_same_ids():
     assert [p.id for p in parse_markdown(ASSUMPTION_LIST).parts()] == [p.id for p in parse_markdown(ASSUMPTION_LIST).parts()]
+
+
+PLAIN_EXAM = """
+Midterm Exam — CS 000
+
+Problem 1: Backpropagation [10 marks]
+
+a) [4 marks] What is the derivative of \\(\\tanh(x)\\)?
+
+**Solution**
+
+\\(1 - \\tanh^2(x)\\)
+
+b) [6 marks] How many multiplications does a 3x3 convolution over a 32x32 input with same padding need?
+
+**Solution**
+9216
+
+Problem 2: Optimizers [5 marks]
+
+Which optimizer uses both momentum and per-parameter adaptive learning rates?
+A. SGD
+B. RMSProp
+C. Adam
+D. Adagrad
+
+Answer: C
+
+Q3. Short answer (2 marks)
+
+Name the activation that outputs zero for negative inputs.
+
+Answer: ReLU
+"""
+
+
+def test_plain_exam_with_lettered_options_and_bare_solution_headings():
+    from tabench import grade
+
+    ps = parse_markdown(PLAIN_EXAM)
+    assert [(p.id, p.kind, p.points) for p in ps.parts()] == [
+        ("1.a", "expression", 4), ("1.b", "numeric", 6), ("2", "multiple_choice", 5), ("3", "short_text", 2)]
+    mc = ps.part("2").blanks[0]
+    assert [c.label for c in mc.choices] == ["A", "B", "C", "D"] and mc.correct == ["C"]
+    assert [c.text for c in mc.choices][2] == "Adam"
+    verdicts = {v.part_id: v.verdict for v in grade(ps, {"1.a": "$\\text{sech}^2 x$... so $1-\\tanh(x)^2$",
+                                                       "1.b": "$32 \\times 32 \\times 9 = 9216$",
+                                                       "2": "Adam (option C)", "3": "ReLU"})}
+    assert verdicts == {"1.a": "correct", "1.b": "correct", "2": "correct", "3": "correct"}

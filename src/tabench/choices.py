@@ -38,7 +38,9 @@ class ChoiceGroup:
         use_explicit = all(explicit) and len(set(explicit)) == len(explicit)
         for index, option in enumerate(self.options):
             label = explicit[index] if use_explicit else str(index + 1)
-            choices.append(Choice(label=label, text=clean_option(option.text)))
+            text = clean_option(option.text)
+            without_label = re.sub(r"^\(([A-Z])\)\s+", "", text)  # "(C) Adam" -> "Adam"; "(a)" alone stays
+            choices.append(Choice(label=label, text=without_label if use_explicit and without_label else text))
         return choices
 
 
@@ -53,9 +55,34 @@ def _explicit_label(text: str) -> str | None:
     return next(group for group in match.groups() if group)
 
 
+_LETTERED = re.compile(r"^\s*(?:[-*+]\s+)?(?:\(([A-H])\)|([A-H])[.)])\s+(\S.*)$")
+
+
+def _boxes_for_lettered_lists(text: str) -> str:
+    """'A. SGD' / 'B. Adam' lines (two or more, lettered in order from A) become unmarked boxes."""
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        run = []
+        while index + len(run) < len(lines):
+            match = _LETTERED.match(lines[index + len(run)])
+            if not match or (match.group(1) or match.group(2)) != chr(ord("A") + len(run)):
+                break
+            run.append(match)
+        if len(run) >= 2:
+            for offset, match in enumerate(run):
+                lines[index + offset] = f"☐ ({match.group(1) or match.group(2)}) {match.group(3)}"
+            index += len(run)
+        else:
+            index += 1
+    return "\n".join(lines)
+
+
 def find_groups(text: str) -> list[ChoiceGroup]:
     """Groups of boxes in `text`: a table is one group (read column by column), a line with a
-    label before its boxes is a row of its own, consecutive plain box lines form one list."""
+    label before its boxes is a row of its own, consecutive plain box lines form one list;
+    lettered lines ('A. SGD', 'B. Adam') count as boxes."""
+    text = _boxes_for_lettered_lists(text)
     groups: list[ChoiceGroup] = []
     table_rows: list[list[str]] = []
     pending_name: str | None = None

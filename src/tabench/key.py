@@ -244,6 +244,11 @@ def _correct_labels(choices: list[Choice], solution: str) -> list[str]:
             return found
         if not choices:
             return [letter.group(1).lower()]
+    bare = re.fullmatch(r"\s*(?:\*\*)?\(?([A-Ha-h])\)?(?:\*\*)?[.!]?\s*", head)
+    if bare:
+        found = [lab for lab in labels if lab.lower() == bare.group(1).lower()]
+        if found or not choices:
+            return found or [bare.group(1)]
     leading = _LEADING_LABEL.match(solution)
     if leading:
         found = [lab for lab in labels if lab.lower() == leading.group(1)]

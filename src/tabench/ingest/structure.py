@@ -20,7 +20,7 @@ _MD = MarkdownIt("commonmark")
 
 _QUESTION = re.compile(
     r"^\s{0,3}(?:#{1,6}\s+)?(?:\*\*|__)?\s*"
-    r"(?:(?:Question|Problem|Exercise)\s*(\d{1,3})(?:[.):]|\s+[—–-]\s|\*\*|__|(?=\s)|$)"
+    r"(?:(?:Question|Problem|Exercise|Q)\s*(\d{1,3})(?:[.):]|\s+[—–-]\s|\*\*|__|(?=\s)|$)"
     r"|(\d{1,3})(?:\.(?!\d)|\)|:|\s+[—–-]\s|\*\*|__))"
     r"\s*(?:\*\*|__)?\s*(.*)$",
     re.I,
@@ -33,7 +33,7 @@ _ROMAN = re.compile(
 )
 _SOLUTION = re.compile(
     r"^\s*(?:>\s*)?(?:[-*+]\s+)?(?:\*\*|__|<b>|\*|_)?\s*(?:Solutions?|Answer|Sol|Reference answer)"
-    r"\s*(?:\([^)]*\))?\s*[.:](?:\*\*|__|</b>|\*|_)?[.:]?\s*(.*)$",
+    r"(?:\s*(?:\([^)]*\))?\s*[.:](?:\*\*|__|</b>|\*|_)?[.:]?\s*(.*)|(?:\*\*|__|</b>)\s*())$",
     re.I,
 )
 _BLANK_LABEL = re.compile(
@@ -150,7 +150,7 @@ def split_document(text: str) -> Document:
         if solution:
             role = "solution"
             current.segments.append(Segment(role))
-            if solution.group(1).strip():
+            if (solution.group(1) or "").strip():
                 current.add(role, solution.group(1))
             continue
         if role == "solution" and (is_blank_label(line) or _PROMPT_AGAIN.match(line)):
