@@ -40,6 +40,8 @@ MC = [
     ("7.c", "MAML.", "incorrect"),
     ("7.c", "MAML with k = 10, since it is exact.", "incorrect"),
     ("7.c", "Both MAML and REPTILE could work.", "needs_review"),
+    ("7.c", "**Answer: REPTILE.** MAML would need second-order gradients through 10 steps.", "correct"),
+    ("7.c", "Answer: MAML. REPTILE only approximates the meta-gradient.", "incorrect"),
     # exam 11(c): options not printed, key (b)
     ("11.c", "(b)", "correct"),
     ("11.c", "**Selection: Curve (b)**", "correct"),
@@ -82,6 +84,8 @@ SELECT_ALL = [
     ("12.d", "Choices 1 and 3", "incorrect", ("subset_of_choices",)),
     ("12.d", "Choices 1, 2, 3, 6", "incorrect", ("superset_of_choices",)),
     ("12.d", "I cannot tell.", "needs_review", ("no_final_answer",)),
+    ("12.d", "Type 1 and Type 2 are both encoder-style and not equivalent (1, 3, 6).", "correct", ()),
+    ("12.d", "True statements: (1, 3, 5).", "incorrect", ("wrong_choice",)),
 ]
 
 
@@ -120,3 +124,22 @@ def test_per_box_partial_credit():
 
 def test_no_partial_credit_by_default(exam):
     assert check(exam.part("7.d"), "Choices 1 and 3").fraction == 0.0
+
+
+PLAIN_TEXT_BLANKS = [
+    ("5", "(A) = μ and (B) = σ².", {"a": "correct", "b": "correct"}),
+    ("5", "(A) = 2μ and (B) = σ².", {"a": "incorrect", "b": "correct"}),
+    ("11.d.i", "(a) β = 10^-3, (b) β = 10^-6, (c) β = 1", {"a": "correct", "b": "correct", "c": "correct"}),
+    ("11.d.i", "(a) β = 10⁻⁶, (b) β = 10⁻³, (c) β = 10⁰", {"a": "incorrect", "b": "incorrect", "c": "correct"}),
+]
+
+
+@pytest.mark.parametrize("pid,answer,expected", PLAIN_TEXT_BLANKS)
+def test_unicode_and_plain_text_math_in_choice_blanks(exam, pid, answer, expected):
+    from tabench.extract import split_for_blanks
+
+    part = exam.part(pid)
+    pieces = split_for_blanks(answer, part)
+    got = {blank.id: check(part, pieces.get(blank.id, ""), index).verdict
+           for index, blank in enumerate(part.blanks) if blank.id in expected}
+    assert got == expected

@@ -148,3 +148,15 @@ def test_grade_api_and_missing_parts(exam):
     assert by_id["6.b"].verdict == "missing" and by_id["7.a"].verdict == "missing"
     assert "1" not in by_id and "2" not in by_id  # admin parts are not graded
     assert len(verdicts) == 28
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("All-to-all sends n(n-1) messages of size p; a parameter server sends 2n messages of size p; "
+     "ring all-reduce sends 2n(n-1) messages of size p/n.", "correct"),
+    ("| All-to-All | $n(n-1)$ | $p$ |\n| Parameter Server | $2n$ | $p$ |\n| Ring All-Reduce | $n^2$ | $p/n$ |", "partially_correct"),
+])
+def test_exam_q8_table_answered_in_prose_or_as_a_table(exam, answer, expected):
+    verdict = grade_part(exam.part("8"), answer)
+    assert verdict.verdict == expected
+    if expected == "partially_correct":
+        assert verdict.score == pytest.approx(12 * 5 / 6)

@@ -78,6 +78,13 @@ CASES = [
     (key(r"W^\top x"), r"$\mathbf{W}^\top \mathbf{x}$", "correct"),
     (key(r"W^\top x"), r"$W x$", "incorrect"),
     (MSGS, "I do not know.", "needs_review"),
+    (GAMMA, "gamma = alpha_tau / alpha_t", "correct"),
+    (GAMMA, "γ = α_τ / α_t", "correct"),
+    (GAMMA, "gamma = alpha_t / alpha_tau", "incorrect"),
+    (LAYER, "x^(l) = (2l + 1) x^(0)", "correct"),
+    (LAYER, "x^(l) = (l + 1) x^(0)", "incorrect"),
+    (MSGS, "n(n-1)", "correct"),
+    (RING, "2n^2 - 2n messages", "correct"),
 ]
 
 

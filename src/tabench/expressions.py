@@ -6,6 +6,7 @@ import re
 
 from .extract import COMMIT_CUE, committed_region
 from .latex import clean_latex, last_boxed, math_spans
+from .plain_math import plain_expressions
 
 _PLAIN_EQUATION = re.compile(r"([^\n=]{1,80}=[^\n=]{1,200})$")
 
@@ -27,8 +28,14 @@ def final_expression(answer: str) -> str | None:
         picked = [s for s in spans if wanted(s)]
         if picked:
             return clean_latex(picked[-1][0])
-    if region and _looks_like_math(region):
-        return clean_latex(region.strip().rstrip("."))
+    if region:
+        plain = plain_expressions(region)
+        if plain:
+            return clean_latex(plain[-1])
+    if len(answer.strip()) <= 200:  # a short answer in plain text: 'n(n-1)', 'alpha_tau / alpha_t'
+        plain = plain_expressions(answer)
+        if plain:
+            return clean_latex(plain[-1])
     for line in reversed(answer.strip().split("\n")):
         match = _PLAIN_EQUATION.search(line.strip())
         if match and not COMMIT_CUE.search(match.group(1)) and _looks_like_math(match.group(1)):

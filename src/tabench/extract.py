@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
-from .choices import BOX, match_option, math_of, normalise_choice_text
+from .choices import BOX, match_option, normalise_choice_text
 from .ingest.normalize import normalize_boxes
 from .latex import last_boxed, math_spans, strip_markup
+from .plain_math import canonical, plain_expressions
+from .quantities import NotANumber, evaluate
 from .model import FREE_FORM_KINDS, Blank, Choice, Part
 
 MAX_ANSWER_CHARS = 200_000
@@ -33,7 +35,8 @@ _INJECTION = re.compile(
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _ALL = re.compile(r"\ball\s+(two|three|four|five|six|of\s+(?:the\s+above|them|these|the\s+options|the\s+choices))\b|\ball (?:options|choices|statements) (?:are )?(?:correct|true|apply)", re.I)
 _NONE = re.compile(r"\bnone of (?:them|these|the options)\b(?! of the above)", re.I)
-_POSITIONAL = re.compile(r"\b(?:choices?|options?|statements?)\s*#?\s*((?:\d+\s*(?:,|and|&|or)?\s*)+)", re.I)
+_POSITIONAL = re.compile(
+    r"\b(?:choices?|options?|statements?)\s*#?\s*((?:\d+\s*(?:,|and|&|or)?\s*)+)|\((\d+(?:\s*,\s*\d+)+)\)", re.I)
 _LETTER = re.compile(
     r"(?:\b(?i:option|choice|answer|curve|figure|fig\.|plot|panel|letter)\s*[:#]?\s*\(?([A-Ha-h])\)?(?![\w(])"
     r"|\(([A-Ha-h])\)(?!\s*[-–]?\s*\w+\s*=)"
@@ -79,8 +82,16 @@ def committed_region(answer: str) -> str | None:
         return None
     last = cues[-1]
     region = answer[last.end() :].lstrip(" \t:=*-")
-    paragraph_end = re.search(r"\n\s*\n", region)
-    return region[: paragraph_end.start()] if paragraph_end else region[:1000]
+    lines = [line for line in region.split("\n") if line.strip(" *_")]
+    if not lines:
+        return ""
+    if lines[0].strip().startswith("$$") and lines[0].count("$$") < 2:  # a display that spans lines
+        end = region.find("$$", region.find("$$") + 2)
+        return region[: end + 2] if end != -1 else region[:1000]
+    line = lines[0][:1000]
+    # the sentence it commits in: "Answer: REPTILE. MAML would ..." is about REPTILE
+    sentence_end = re.search(r"(?<=[^\s.]{2})[.!?](?:\*\*|__)?\s+(?=\S)", line)
+    return line[: sentence_end.start() + 1] if sentence_end else line
 
 
 # ---- choices ----------------------------------------------------------------------------------
@@ -136,7 +147,7 @@ def labels_in(text: str, choices: list[Choice]) -> list[str]:
         if word not in _NUMBER_WORDS or _NUMBER_WORDS[word] == len(labels):
             return list(labels)
     for match in _POSITIONAL.finditer(text):
-        for number in re.findall(r"\d+", match.group(1)):
+        for number in re.findall(r"\d+", match.group(1) or match.group(2)):
             if 0 < int(number) <= len(labels):
                 found.append((match.start(), labels[int(number) - 1]))
     found += _letter_mentions(text, choices)
@@ -167,15 +178,14 @@ def _text_mentions(text: str, choices: list[Choice]) -> list[tuple[int, str]]:
     found = []
     flat = strip_markup(text)
     lowered = flat.lower()
-    answer_math = [(m, span) for span in math_spans(text) for m in [re.sub(r"\s+", "", span[0])]]
+    answer_math = [canonical(latex) for latex, _ in math_spans(text)] + [canonical(p) for p in plain_expressions(text)]
     for choice in choices:
-        choice_math = math_of(choice.text)
+        choice_math = [canonical(latex) for latex, _ in math_spans(choice.text)]
         choice_plain = strip_markup(re.sub(r"\$[^$]*\$", "", choice.text)).strip(" .()").lower()
         if choice_math and not choice_plain.strip(" =,"):
-            for math, _ in answer_math:
-                if math == choice_math[0] or math.endswith("=" + choice_math[0].split("=")[-1]) and "=" in choice_math[0]:
-                    found.append((text.find(math[:3]) if math[:3] in text else 0, choice.label))
-                    break
+            position = next((i for i, math in enumerate(answer_math) if same_math(math, choice_math[0])), None)
+            if position is not None:
+                found.append((position, choice.label))
             continue
         wanted = strip_markup(choice.text).lower().rstrip(".")
         if len(wanted) >= 2 and not re.fullmatch(r"\(?\w\)?", wanted):
@@ -186,6 +196,20 @@ def _text_mentions(text: str, choices: list[Choice]) -> list[tuple[int, str]]:
             if position >= 0:
                 found.append((position, choice.label))
     return found
+
+
+def same_math(answer: str, choice: str) -> bool:
+    """'\\beta=1' is the choice '\\beta=10^0'; '\\mu' is not '2\\mu' (both already canonical)."""
+    if answer == choice:
+        return True
+    if "=" in answer and "=" in choice:
+        (left_a, right_a), (left_c, right_c) = answer.rsplit("=", 1), choice.rsplit("=", 1)
+        if left_a == left_c:
+            try:
+                return abs(evaluate(right_a) - evaluate(right_c)) <= 1e-12 * max(1.0, abs(evaluate(right_c)))
+            except NotANumber:
+                return False
+    return False
 
 
 def _word_find(haystack: str, needle: str) -> int:
@@ -263,30 +287,41 @@ def _marker_position(answer: str, blank: Blank) -> int | None:
 
 
 def _split_table(answer: str, blanks: list[Blank]) -> dict[str, str]:
+    """Cells of an answer table: a Markdown row per table row, or prose that names each row in turn
+    ('All-to-all sends n(n-1) messages of size p; a parameter server ...'), values in column order."""
     rows: dict[str, list[Blank]] = {}
     for blank in blanks:
         rows.setdefault(blank.id.split(".")[0], []).append(blank)
-    pieces: dict[str, str] = {}
+    starts = []
     for row_id, row_blanks in rows.items():
         row_name = (row_blanks[0].label or row_id).split(" / ")[0]
-        words = [w for w in re.findall(r"[A-Za-z]+", row_name.lower()) if len(w) > 2]
-        line = _row_line(answer, words)
-        if line is None:
-            continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.count("|") >= 2 else None
-        values = cells[1:] if cells else [m for m, _ in math_spans(line)]
-        for index, blank in enumerate(row_blanks):
-            if index < len(values) and values[index].strip():
-                pieces[blank.id] = values[index]
+        position = _row_position(answer, row_name)
+        if position is not None:
+            starts.append((position, row_id))
+    starts.sort()
+    pieces: dict[str, str] = {}
+    for index, (position, row_id) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(answer)
+        segment = answer[position:end]
+        line = segment.split("\n")[0]
+        if line.count("|") >= 2:
+            values = [c.strip() for c in line.strip().strip("|").split("|")][1:]
+        else:
+            values = [m for m, _ in math_spans(segment)] or plain_expressions(segment)
+        for column, blank in enumerate(rows[row_id]):
+            if column < len(values) and values[column].strip():
+                pieces[blank.id] = values[column]
     return pieces
 
 
-def _row_line(answer: str, words: list[str]) -> str | None:
-    for line in answer.split("\n"):
-        lowered = line.lower()
-        if words and all(word in lowered for word in words[:2]):
-            return line
-    return None
+def _row_position(answer: str, row_name: str) -> int | None:
+    """Where the answer names a row: 'All-to-All' as 'all-to-all', 'All to all', 'all-to-all communication'."""
+    words = [w for w in re.findall(r"[a-z]+", row_name.lower()) if len(w) > 1]
+    if not words:
+        return None
+    pattern = r"\b" + r"[\s\-_]*".join(re.escape(w) for w in words) + r"\b"
+    match = re.search(pattern, answer, re.I)
+    return match.start() if match else None
 
 
 def has_box(text: str) -> bool:

@@ -56,6 +56,8 @@ def normalise(latex: str, norms: dict[str, str]) -> str:
     text = re.sub(r"(\d(?:\.\d+)?)[eE]([-+]?\d+)\b", r"\1\\times 10^{\2}", text)
     text = text.replace("\\odot", "\\cdot").replace("\\ast", "\\cdot")
     text = _norms(text, norms)
+    text = re.sub(r"\^\s*\(([^()]*)\)", r"^{(\1)}", text)  # x^(0) is x^{(0)}, a label
+    text = re.sub(r"\\ell(?![A-Za-z])", "l", text)
     text = re.sub(r"\^\s*\{\s*\(([^{}()]*)\)\s*(\\top|T|\\intercal)?\s*\}", _label_superscript, text)
     text = re.sub(r"\^\s*(?:\{\s*(?:\\top|T|\\intercal|\\mathsf\{T\})\s*\}|\\top|\\intercal|T(?![A-Za-z]))", r"_{T}", text)
     text = re.sub(r"_\{([^{}]*),([^{}]*)\}", r"_{\1\2}", text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Blank, Number
-from ..numbers import Quantity, final_quantity, parse_quantity
+from ..quantities import Quantity, final_quantity, parse_quantity
 from ..units import convert
 from . import register
 from .result import Check
