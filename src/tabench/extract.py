@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .choices import BOX, match_option, normalise_choice_text
+from .choices import match_option, normalise_choice_text
 from .ingest.normalize import normalize_boxes
 from .latex import last_boxed, math_spans, strip_markup
 from .plain_math import canonical, plain_expressions
@@ -323,6 +323,3 @@ def _row_position(answer: str, row_name: str) -> int | None:
     match = re.search(pattern, answer, re.I)
     return match.start() if match else None
 
-
-def has_box(text: str) -> bool:
-    return bool(BOX.search(normalize_boxes(text)))

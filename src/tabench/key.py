@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .choices import ChoiceGroup, find_groups, match_option, math_of
+from .choices import ChoiceGroup, Option, find_groups, match_option, math_of
 from .latex import clean_latex, math_spans, split_equation, strip_markup
 from .model import Blank, Choice, Kind, Number
 
@@ -90,7 +90,8 @@ def build_blanks(title: str, prompt: str, solution_segments: list[str], labelled
         return table[0].kind, table
     groups = find_groups(prompt)
     if not groups:
-        groups = [ChoiceGroup(g.name, [type(o)(o.text, False) for o in g.options]) for g in find_groups(solution)]
+        # options printed only in the solution (HW12 3.d.ii): the same boxes, none marked
+        groups = [ChoiceGroup(g.name, [Option(o.text, False) for o in g.options], g.row) for g in find_groups(solution)]
     if groups or _SELECT_ONE.search(prompt) or _SELECT_ALL.search(prompt):
         return _choice_blanks(prompt, groups, solution_segments)
     if _DERIVATION.search(prompt):
@@ -313,18 +314,14 @@ def numeric_answer(solution: str) -> tuple[Number | None, list[Number]]:
     main = [r for r in results if not r[2]] or results
     cued = [r for r in main if r[1]]
     final = (cued or main)[0]
-    if not cued and main[0][0] == 0:
-        final = [r for r in main if r[0] == 0][-1] if len(main) > 1 and _all_results_in_first(main) else main[0]
+    if not cued and all(r[0] == 0 for r in main):
+        final = main[-1]  # a short solution works its way to the result: the last one counts
     alternatives = [r[3] for r in results if r[2] and r[0] > final[0] and r[3].value != final[3].value]
     unique: list[Number] = []
     for number in alternatives:
         if all(number.value != seen.value for seen in unique):
             unique.append(number)
     return final[3], unique
-
-
-def _all_results_in_first(results) -> bool:
-    return all(r[0] == 0 for r in results)
 
 
 def _sentence_numbers(sentence: str, first: bool) -> list[Number]:

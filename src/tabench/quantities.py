@@ -195,8 +195,8 @@ def _math_with_unit(math: re.Match) -> str:
 def _last_result(text: str) -> Quantity | None:
     """The right-hand side of the last '=' that is a number ('... = 50\\,\\text{ns}')."""
     results = []
-    for math in _MATH.finditer(text):
-        body = _math_with_unit(math)
+    for span in _MATH.finditer(text):
+        body = _math_with_unit(span)
         if "=" in body:
             results.append(body.rsplit("=", 1)[1])
     plain = _MATH.sub(" ", text)

@@ -180,7 +180,7 @@ def _block_info(text: str, line_count: int) -> tuple[set[int], set[int]]:
 
 def _question_header(line: str, questions: list[RawQuestion], inner_item: bool) -> tuple[int, str] | None:
     match = _QUESTION.match(line)
-    if not match or line.lstrip().startswith(("-", "*   ", "+")):
+    if not match or re.match(r"\s*[-*+]\s", line):  # a bullet, not a heading
         return None
     named = match.group(1) is not None
     number = int(match.group(1) or match.group(2))

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+"""The command line: thin. Errors become one line and exit status 2 here, and only here."""
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from .. import __version__
+from ..errors import TabenchError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Grade written answers to course problem sets against the official solutions.",
+)
+console = Console()
+
+
+def _fail(err: TabenchError) -> None:
+    Console(stderr=True).print(f"tabench: error: {err}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(err.exit_code)
+
+
+def example_path(name: str = "example.md") -> Path:
+    return Path(str(resources.files("tabench") / "examples" / name))
+
+
+def _write_or_print(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text + "\n")
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        tmp.replace(output)
+    except OSError as err:
+        raise TabenchError(f"{output}: cannot write ({err.strerror}); choose another path with -o") from None
+    console.print(f"wrote {output}", highlight=False)
+
+
+def _write_bytes(content: bytes, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    except OSError as err:
+        raise TabenchError(f"{target}: cannot write ({err.strerror}); choose another path with -o") from None
+    console.print(f"wrote {target}", highlight=False)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"tabench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    pass
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+"""How results look in the terminal (rich tables and summary lines)."""
+
+from rich.table import Table
+
+from ..model import ProblemSet, Verdict
+from ..stats import summarize
+from ..summary import answer_summary, short
+from .app import _count, console
+
+def print_index(problem_set: ProblemSet) -> None:
+    table = Table(title=problem_set.title, title_justify="left")
+    for column in ("id", "kind", "points", "fig", "reference answer"):
+        table.add_column(column, overflow="fold")
+    for question in problem_set.questions:
+        for part in question.parts:
+            points = "" if part.points is None else f"{part.points:g}"
+            table.add_row(part.id, part.kind, points, "yes" if part.needs_figure else "", answer_summary(part))
+    console.print(table)
+    parts = problem_set.parts()
+    for warning in problem_set.warnings:
+        console.print(f"warning: {warning}", highlight=False)
+    console.print(
+        f"{_count(len(problem_set.questions), 'question')}, {_count(len(parts), 'part')}, "
+        f"{sum(p.needs_figure for p in parts)} need a figure",
+        highlight=False,
+    )
+
+
+BADGES = {"correct": "✓", "partially_correct": "~", "incorrect": "✗", "needs_review": "?", "missing": "—"}
+
+
+STYLES = {"correct": "green", "partially_correct": "yellow", "incorrect": "red", "needs_review": "magenta", "missing": "dim"}
+
+
+def print_verdicts(verdicts: list[Verdict], problem_set: ProblemSet, title: str) -> None:
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "", "score", "method", "answer read", "why"):
+        table.add_column(column, overflow="fold")
+    for v in verdicts:
+        style = STYLES[v.verdict]
+        table.add_row(v.part_id, f"[{style}]{BADGES[v.verdict]} {v.verdict}[/{style}]", f"{v.score:g}/{v.points:g}",
+                      v.method, short(v.extracted, 30), short(v.rationale + (f" [{', '.join(v.tags)}]" if v.tags else ""), 60))
+    console.print(table)
+    print_summary(summarize(verdicts, problem_set))
+
+
+def print_summary(summary: dict) -> None:
+    counts = summary["verdicts"]
+    share = summary["score"] / summary["points"] * 100 if summary["points"] else 0.0
+    parts = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in BADGES if counts.get(k))
+    console.print(f"score {summary['score']:g}/{summary['points']:g} ({share:.1f}%) · {parts}", highlight=False)
+    by_kind = ", ".join(
+        f"{kind} {info['accuracy'] * 100:.0f}% of {info['decided']}" for kind, info in summary["by_kind"].items()
+        if info["accuracy"] is not None
+    )
+    if by_kind:
+        console.print(f"accuracy by kind (answered parts that could be decided): {by_kind}", highlight=False)
+    if summary["tags"]:
+        tags = ", ".join(f"{tag} {count}" for tag, count in sorted(summary["tags"].items(), key=lambda kv: -kv[1]))
+        console.print(f"tags: {tags}", highlight=False)
+    if summary["needs_review"]:
+        console.print(f"needs review: {' '.join(summary['needs_review'])}", highlight=False)
+    if summary["not_graded"]:
+        console.print(f"not graded (admin): {' '.join(summary['not_graded'])}", highlight=False)
+
+
+def _print_import_notes(imported) -> None:
+    if imported.annotations:
+        agreed = ", ".join(f"{a.part_id}: {a.verdict or '—'}" for a in imported.annotations)
+        console.print(f"reader's verdicts imported: {agreed}", highlight=False)
+    if imported.unaligned:
+        console.print(f"blocks that fit no part: {len(imported.unaligned)} (see `tabench import --json`)", highlight=False)
