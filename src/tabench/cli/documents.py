@@ -20,7 +20,7 @@ from ..transcripts import import_text
 from .app import _fail, _write_or_print, app, console
 from .show import print_index
 
-@app.command()
+@app.command(rich_help_panel="Pipeline")
 def ingest(
     document: Path = typer.Argument(..., help="Markdown/text problem set with solutions, or a ProblemSet JSON file."),
     as_json: bool = typer.Option(False, "--json", help="Print the ProblemSet as JSON instead of the index."),
@@ -43,7 +43,7 @@ def ingest(
         _fail(err)
 
 
-@app.command("import")
+@app.command("import", rich_help_panel="Pipeline")
 def import_(
     file: Path = typer.Argument(..., help="A chat export (Markdown with turn markers, {role, content} JSON, ChatGPT's "
                                          "conversations.json), a report that quotes a prompt and a reply, or a write-up."),
@@ -74,7 +74,7 @@ def import_(
         console.print(f"fits no part (line {block['line']}): {short(block['text'], 70)}", highlight=False)
 
 
-@app.command()
+@app.command(rich_help_panel="More")
 def schema() -> None:
     """Print the JSON Schema of a ProblemSet (what an edited problem-set file must follow)."""
     sys.stdout.write(json.dumps(problem_set_schema(), indent=2) + "\n")

@@ -20,7 +20,6 @@ from ..stats import summarize
 from ..store import Store, default_home
 from ..summary import short
 from .app import _fail, app, console, example_path
-from .reports import render_report
 from .show import BADGES, _print_import_notes, print_index, print_summary, print_verdicts
 
 def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
@@ -53,7 +52,7 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
     return verdicts
 
 
-@app.command()
+@app.command(rich_help_panel="Pipeline")
 def grade(
     key: Path = typer.Argument(..., help="The problem set with solutions (a document or a ProblemSet JSON file)."),
     answers: Path = typer.Argument(
@@ -101,7 +100,7 @@ def grade(
     print_summary(summarize(verdicts, problem_set))
 
 
-@app.command()
+@app.command(rich_help_panel="Stored results")
 def submissions(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List graded submissions in the store (id, name, problem set, model, protocol, sample, score)."""
     try:
@@ -121,7 +120,7 @@ def submissions(as_json: bool = typer.Option(False, "--json", help="Print as JSO
     console.print(table)
 
 
-@app.command()
+@app.command(rich_help_panel="More")
 def demo() -> None:
     """Run the whole job on the bundled example problem set."""
     try:
@@ -135,6 +134,8 @@ def demo() -> None:
         verdicts = grade_and_store(problem_set, submissions, str(answers_path), store=True)
         print_verdicts(verdicts, problem_set, f"demo-student — {problem_set.title}")
         console.print(f"verdicts saved in {default_home() / 'tabench.db'}", highlight=False)
+        from .reports import render_report
+
         content, _ = render_report("latest", "html")
         target = default_home() / "reports" / "demo.html"
         target.parent.mkdir(parents=True, exist_ok=True)

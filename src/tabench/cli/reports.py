@@ -44,7 +44,7 @@ def render_report(ref: str, fmt: str) -> tuple[str | bytes, dict]:
     return compile_pdf([render_latex(data), render_latex(data, math=False)]), row
 
 
-@app.command()
+@app.command(rich_help_panel="Pipeline")
 def report(
     ref: str = typer.Argument("latest", help="A submission id (see `tabench submissions`) or 'latest'."),
     fmt: str = typer.Option("html", "--format", "-f", help="md, html (one offline file), tex, or pdf (needs pdflatex)."),
@@ -66,7 +66,7 @@ def report(
         _fail(err)
 
 
-@app.command(name="compare")
+@app.command(name="compare", rich_help_panel="Pipeline")
 def compare_command(
     ids: Optional[list[str]] = typer.Argument(None, help="Submission ids to compare (default: all of --problem-set)."),
     problem_set_path: Optional[Path] = typer.Option(None, "--problem-set", "-p", help="Compare every stored submission of this problem set."),

@@ -19,7 +19,7 @@ from ..summary import short
 from .app import _fail, app, console
 from .show import print_summary
 
-@app.command(name="run")
+@app.command(name="run", rich_help_panel="Pipeline")
 def run_command(
     key: Path = typer.Argument(..., help="The problem set (a document or a ProblemSet JSON file)."),
     model: str = typer.Option(..., "--model", "-m", help="provider/model: openai/…, anthropic/…, google/…, local/smollm2."),
@@ -80,7 +80,7 @@ def run_command(
     print_summary(summarize(verdicts, problem_set))
 
 
-@app.command()
+@app.command(rich_help_panel="Stored results")
 def runs(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List model runs: id, problem set, model, protocol, samples, score, tokens, cost, status."""
     from ..runner import cost_of, load_prices
