@@ -338,3 +338,22 @@ def test_sigkill_midway_then_resume_asks_nothing_twice(home, tmp_path):
         with Store(home / "tabench.db") as store:
             assert store.run(1)["status"] == "done"
             assert len(store.done_steps(1, 0)) == 11
+
+
+def test_ctrl_c_marks_the_run_interrupted_and_says_how_to_resume(home):
+    command = [sys.executable, "-m", "tabench", "run", str(example_path()), "--model", "openai/smollm2",
+               "--protocol", "per-part", "--max-concurrency", "1"]
+    with FakeOpenAI(delay=0.3, answer=answer_for) as server:
+        env = dict(os.environ, TABENCH_HOME=str(home))
+        process = subprocess.Popen(command + ["--base-url", server.url], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and len(server.requests) < 3:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "--resume 1" in stderr and "Traceback" not in stderr
+    with Store(home / "tabench.db") as store:
+        assert store.run(1)["status"] == "interrupted"
+        assert 1 <= len(store.done_steps(1, 0)) < 11
