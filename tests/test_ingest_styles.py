@@ -235,3 +235,53 @@ def test_plain_exam_with_lettered_options_and_bare_solution_headings():
                                                        "1.b": "$32 \\times 32 \\times 9 = 9216$",
                                                        "2": "Adam (option C)", "3": "ReLU"})}
     assert verdicts == {"1.a": "correct", "1.b": "correct", "2": "correct", "3": "correct"}
+
+
+MARKER_STYLE = r"""# CS 229 Problem Set 2 Solutions
+
+## Question 1 [12 points]
+
+Consider logistic regression.
+
+### (a) [4 points]
+
+**Show that** the log-likelihood is concave.
+
+**Solution.** The Hessian is $-X^\top S X$ with $S$ diagonal and positive, so it is negative semidefinite.
+
+### (b) [8 points]
+
+What is the gradient of the log-likelihood with respect to $\theta$?
+
+*Solution.* $\nabla_\theta \ell = X^\top (y - \sigma(X\theta))$
+
+---
+CS 229 — Problem Set 2 — page 1
+
+## Question 2 [6 points]
+
+**(a)** Which of the following are valid kernels? Select all that apply.
+
+- [ ] $k(x,z) = x^\top z$
+- [ ] $k(x,z) = -x^\top z$
+- [ ] $k(x,z) = (x^\top z + 1)^2$
+
+> **Answer.** The first and the third: $x^\top z$ and $(x^\top z+1)^2$.
+
+**(b)** How many support vectors can a hard-margin SVM in $\mathbb{R}^2$ have at minimum?
+
+> **Answer.** 2
+
+---
+CS 229 — Problem Set 2 — page 2
+"""
+
+
+def test_heading_levels_for_questions_and_parts_blockquote_answers_and_page_footers():
+    ps = parse_markdown(MARKER_STYLE)
+    assert [(p.id, p.kind, p.points) for p in ps.parts()] == [
+        ("1.a", "derivation", 4), ("1.b", "expression", 8), ("2.a", "select_all", 3), ("2.b", "numeric", 3)]
+    select = ps.part("2.a").blanks[0]
+    assert select.correct == ["1", "3"]  # "the first and the third"
+    assert ps.part("2.b").blanks[0].number.value == 2
+    assert "page 1" not in ps.part("1.b").solution and "page 2" not in ps.part("2.b").solution

@@ -63,6 +63,8 @@ _CHOICE_NUMBERS = re.compile(r"\bchoices?\s*((?:\d+\s*(?:,|and|&|or)?\s*)+)", re
 _OPTION_LETTER = re.compile(r"\b(?i:option|choice|answer is)\s*\(?([A-Za-z])\)?(?![\w])")
 _LEADING_LABEL = re.compile(r"^\s*(?:\*\*)?\(([a-z])\)")
 _ALL = re.compile(r"\ball (?:three|four|five|six|of (?:the|them|these)|options|choices)\b|\ball are (?:true|correct)\b", re.I)
+_ORDINAL_INDEX = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5}
+_ORDINALS = re.compile(r"\bthe (first|second|third|fourth|fifth|sixth)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(])")
 _FENCE = re.compile(r"```")
 
@@ -256,11 +258,18 @@ def _correct_labels(choices: list[Choice], solution: str) -> list[str]:
         found += [c.label for c in choices if c.text.strip("() ").lower() == leading.group(1) and c.label not in found]
         if found or not choices:
             return found or [leading.group(1)]
+    ordinals = _ORDINALS.findall(head.lower())
+    if ordinals and choices:
+        picked = [labels[_ORDINAL_INDEX[word]] for word in ordinals if _ORDINAL_INDEX[word] < len(labels)]
+        if picked:
+            return picked
     head_math = math_of(head)
     if head_math:
         found = [c.label for c in choices if math_of(c.text) and math_of(c.text) == head_math[:1]]
         if not found:
             found = [c.label for c in choices if math_of(c.text) and math_of(c.text)[0] in head_math]
+        if not found:  # '$x^\top z$' names the choice '$k(x,z) = x^\top z$'
+            found = [c.label for c in choices if math_of(c.text) and math_of(c.text)[0].split("=")[-1] in head_math]
         if found:
             return found
     plain = strip_markup(head).rstrip(".")

@@ -40,18 +40,23 @@ def _question(raw: RawQuestion) -> Question:
         parts = [_part(number, None, node, raw.title, raw.points, context="")]
         return Question(number=raw.number, title=raw.title, points=raw.points, preamble="", parts=parts)
     parts = []
+    # parts without points of their own share their question's points equally
+    shared_part_points = raw.points / len(node.children) if raw.points is not None and all(
+        child.points is None for child in node.children) else None
     for child in node.children:
         if child.children:
             intro = child.text("prompt")
             # sub-parts without points of their own share their part's points equally
-            shared = child.points / len(child.children) if child.points is not None and all(
+            child_points = child.points if child.points is not None else shared_part_points
+            shared = child_points / len(child.children) if child_points is not None and all(
                 g.points is None for g in child.children) else None
             for grandchild in child.children:
                 part_id = f"{number}.{child.label}.{grandchild.label}"
                 points = grandchild.points if grandchild.points is not None else shared
                 parts.append(_part(part_id, grandchild.label, grandchild, raw.title, points, intro))
         else:
-            parts.append(_part(f"{number}.{child.label}", child.label, child, raw.title, child.points, ""))
+            points = child.points if child.points is not None else shared_part_points
+            parts.append(_part(f"{number}.{child.label}", child.label, child, raw.title, points, ""))
     return Question(number=raw.number, title=raw.title, points=raw.points, preamble=node.text("prompt"), parts=parts)
 
 

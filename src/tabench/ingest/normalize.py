@@ -79,17 +79,22 @@ def _drop_page_furniture(text: str) -> str:
         else:
             in_fence[index] = fenced
     counts = Counter(
-        line.strip() for line, code in zip(lines, in_fence) if not code and _could_be_furniture(line)
+        _digits_folded(line) for line, code in zip(lines, in_fence) if not code and _could_be_furniture(line)
     )
-    repeated = {line for line, count in counts.items() if count >= 3}
+    # a line repeated 3 times is a running header or footer; twice is enough when it names a page
+    repeated = {line for line, count in counts.items() if count >= 3 or (count >= 2 and re.search(r"\bpage\b", line, re.I))}
     kept = []
     for line, code in zip(lines, in_fence):
-        stripped = line.strip()
-        if not code and (_KNOWN_FURNITURE.match(line) or stripped in repeated):
+        if not code and (_KNOWN_FURNITURE.match(line) or _digits_folded(line) in repeated):
             kept.append("")
         else:
             kept.append(line)
     return "\n".join(kept)
+
+
+def _digits_folded(line: str) -> str:
+    """'CS 229 — page 1' and 'CS 229 — page 2' are the same footer."""
+    return re.sub(r"\d+", "#", line.strip())
 
 
 def _could_be_furniture(line: str) -> bool:
