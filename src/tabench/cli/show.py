@@ -2,6 +2,8 @@ from __future__ import annotations
 
 """How results look in the terminal (rich tables and summary lines)."""
 
+from collections import Counter
+
 from rich.table import Table
 
 from ..model import ProblemSet, Verdict
@@ -61,7 +63,9 @@ def print_summary(summary: dict) -> None:
         tags = ", ".join(f"{tag} {count}" for tag, count in sorted(summary["tags"].items(), key=lambda kv: -kv[1]))
         console.print(f"tags: {tags}", highlight=False)
     if summary["needs_review"]:
-        console.print(f"needs review: {' '.join(summary['needs_review'])}", highlight=False)
+        counts = Counter(summary["needs_review"])
+        shown = " ".join(pid if n == 1 else f"{pid}×{n}" for pid, n in counts.items())
+        console.print(f"needs review: {shown}", highlight=False)
     if summary["not_graded"]:
         console.print(f"not graded (admin): {' '.join(summary['not_graded'])}", highlight=False)
 
