@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from .base import Completion, ProviderError, sdk_errors
+from .base import Completion, ProviderError, import_sdk, sdk_errors
 
 _STOP = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "refusal": "refusal", None: "stop"}
 
@@ -12,10 +12,7 @@ _STOP = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "r
 class Anthropic:
     def __init__(self, name: str, model: str, api_key: str, base_url: str | None = None, http_client=None,
                  timeout: float = 120.0):
-        try:
-            import anthropic
-        except ImportError:
-            raise ProviderError("the anthropic package is not installed; pip install anthropic") from None
+        anthropic = import_sdk("anthropic")
         self.name = name
         self._sdk = anthropic
         self._client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout,

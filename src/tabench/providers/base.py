@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -67,3 +68,12 @@ def sdk_errors(sdk, name: str, key_hint: str):
         raise ProviderError(f"{name}: cannot connect (is the server up? check --base-url)", True) from None
     except (sdk.APIResponseValidationError, ValueError) as err:
         raise ProviderError(f"{name}: malformed response ({type(err).__name__})", True) from None
+
+
+def import_sdk(module: str):
+    """A provider SDK, imported only when its provider is used; the install hint when it is missing."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ProviderError(f"the {module} package is not installed; pip install {module} "
+                            "(or pip install 'tabench[providers]')") from None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Completion, ProviderError, sdk_errors
+from .base import Completion, ProviderError, import_sdk, sdk_errors
 
 _STOP = {"stop": "stop", "length": "length", "content_filter": "refusal", "tool_calls": "stop", None: "stop"}
 
@@ -10,10 +10,7 @@ _STOP = {"stop": "stop", "length": "length", "content_filter": "refusal", "tool_
 class OpenAICompatible:
     def __init__(self, name: str, model: str, api_key: str, base_url: str | None = None, http_client=None,
                  timeout: float = 120.0, key_variable: str = "OPENAI_API_KEY"):
-        try:
-            import openai
-        except ImportError:
-            raise ProviderError("the openai package is not installed; pip install openai") from None
+        openai = import_sdk("openai")
         self.name = name
         self._openai = openai
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout,
