@@ -27,3 +27,9 @@ def hw12():
     from tabench import ingest
 
     return ingest(HW12)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(tmp_path_factory, monkeypatch):
+    """No test writes to the user's real store: TABENCH_HOME points at a fresh folder unless a test sets its own."""
+    monkeypatch.setenv("TABENCH_HOME", str(tmp_path_factory.mktemp("tabench-home")))
