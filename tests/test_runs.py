@@ -357,3 +357,20 @@ def test_ctrl_c_marks_the_run_interrupted_and_says_how_to_resume(home):
     with Store(home / "tabench.db") as store:
         assert store.run(1)["status"] == "interrupted"
         assert 1 <= len(store.done_steps(1, 0)) < 11
+
+
+def test_prompt_templates_can_be_replaced(home, tmp_path):
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    (prompts / "per_part.txt").write_text("CUSTOM TEMPLATE. {context}Solve it.\n\n{part}\n")
+    with FakeOpenAI(answer=answer_for) as server:
+        result = runner.invoke(app, ["run", str(example_path()), "--model", "openai/x", "--base-url", server.url,
+                                     "--limit", "2", "--prompts", str(prompts)])
+        assert result.exit_code == 0, result.output
+        assert server.requests[0]["body"]["messages"][1]["content"].startswith("CUSTOM TEMPLATE. Question 2.")
+
+
+def test_local_model_without_the_extra_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)
+    with pytest.raises(ProviderError, match="tabench\\[local\\]"):
+        get_provider("local/smollm2")
