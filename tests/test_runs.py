@@ -374,3 +374,20 @@ def test_local_model_without_the_extra_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     with pytest.raises(ProviderError, match="tabench\\[local\\]"):
         get_provider("local/smollm2")
+
+
+@pytest.mark.parametrize("seed", ["001_13a6aa9ecbbfac5a.txt", "002_c2737d6fc07f4f16.txt"])
+def test_what_the_model_is_shown_holds_no_solution(seed):
+    from conftest import SEEDS
+    from tabench.protocols import render_document
+
+    problem_set = ingest(SEEDS / seed)
+    shown = render_document(problem_set)
+    assert "Solution:" not in shown and "<b>Solution" not in shown
+    for part in problem_set.parts():
+        if part.solution.strip():
+            first = part.solution.strip().split("\n")[0][:60]
+            if len(first) > 25:
+                assert first not in shown, (part.id, first)
+    if seed.startswith("001"):
+        assert "All-to-All\t ______ \t ______" in shown

@@ -161,6 +161,20 @@ def _table_blanks(prompt: str) -> list[Blank]:
     return blanks
 
 
+def redact_answer_cells(prompt: str) -> str:
+    """The prompt of a part whose answers sit in table cells, with those cells blank: what a student sees."""
+    lines = prompt.split("\n")
+    rows = [i for i, line in enumerate(lines) if "\t" in line or (line.count("|") >= 2 and "solution" in line.lower())]
+    if not any(re.search(r"solution", lines[i], re.I) for i in rows):
+        return prompt
+    for index in rows[1:]:  # the first row is the header
+        separator = "\t" if "\t" in lines[index] else "|"
+        cells = lines[index].split(separator)
+        first = next((k for k, cell in enumerate(cells) if cell.strip()), 0)
+        lines[index] = separator.join(cell if k <= first or not cell.strip() else " ______ " for k, cell in enumerate(cells))
+    return "\n".join(lines)
+
+
 def _slug(text: str) -> str:
     return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or "cell"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ParseError
-from ..key import build_blanks, figure_dependent
+from ..key import build_blanks, figure_dependent, redact_answer_cells
 from ..model import Part, ProblemSet, Question
 from .normalize import normalize
 from .structure import Node, RawQuestion, is_blank_label, split_document
@@ -64,6 +64,7 @@ def _part(part_id: str, label: str | None, node: Node, title: str, points: float
     prompt = node.text("prompt")
     solutions = [segment.text for segment in node.segments if segment.role == "solution" and segment.text.strip()]
     kind, blanks = build_blanks(title, f"{context}\n\n{prompt}".strip(), solutions, _labelled_solutions(node))
+    prompt = redact_answer_cells(prompt)
     return Part(
         id=part_id,
         label=label,
