@@ -66,6 +66,7 @@ def import_turns(turns: list[Turn], source: str = "transcript", key: ProblemSet 
         cleaned.append((block, body.strip(), notes))
 
     answers: dict[str, ImportedAnswer] = {}
+    pieces: dict[str, list[str]] = {}
     notes_by_part: dict[str, list[Note]] = {}
     unaligned: list[dict] = []
     placements = align([b for b, _, _ in cleaned], key) if key else None
@@ -88,11 +89,14 @@ def import_turns(turns: list[Turn], source: str = "transcript", key: ProblemSet 
         target_notes = notes_by_part.setdefault(part_id, [])
         target_notes += _claim(pending_notes, part_id) + notes
         pending_notes = []
-        if part_id in answers:
-            answers[part_id].text = (answers[part_id].text + "\n\n" + body).strip()
+        if part_id in answers:  # the same part answered in several places: keep every piece, in order
+            pieces[part_id].append(body)
             answers[part_id].confidence = min(answers[part_id].confidence, confidence)
         else:
             answers[part_id] = ImportedAnswer(part_id, body, confidence, how, block.title)
+            pieces[part_id] = [body]
+    for part_id, answer in answers.items():
+        answer.text = "\n\n".join(piece for piece in pieces[part_id] if piece).strip()
     _move_displaced_prose(notes_by_part, answers)
     annotations = [summarise(pid, notes) for pid, notes in notes_by_part.items() if notes]
     ordered = _in_key_order(list(answers.values()), key)

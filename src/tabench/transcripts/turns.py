@@ -40,20 +40,22 @@ def split_turns(text: str) -> list[Turn]:
     """Turns of a Markdown chat export; a document with no turn markers is one 'document' turn."""
     lines = text.split("\n")
     turns: list[Turn] = []
-    current: Turn | None = None
+    bodies: list[list[str]] = []  # each turn's lines, joined once at the end (no quadratic string growth)
     in_code = False
     for index, line in enumerate(lines):
         if line.lstrip().startswith("```"):
             in_code = not in_code
         role, title, rest = (None, "", "") if in_code else _marker(line)
         if role is None:
-            if current is None:
-                current = Turn("document", "", "", index)
-                turns.append(current)
-            current.text += line + "\n"
+            if not turns:
+                turns.append(Turn("document", "", "", index))
+                bodies.append([])
+            bodies[-1].append(line)
             continue
-        current = Turn(role, (rest + "\n") if rest else "", title, index)
-        turns.append(current)
+        turns.append(Turn(role, "", title, index))
+        bodies.append([rest] if rest else [])
+    for turn, body in zip(turns, bodies):
+        turn.text = "\n".join(body) + ("\n" if body else "")
     turns = [t for t in turns if t.text.strip() or t.role != "document"]
     if len(turns) == 1 and turns[0].role == "document":
         return turns
