@@ -151,7 +151,21 @@ def bench_runs() -> None:
         server_process.wait(timeout=10)
 
 
-BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade, "runs": bench_runs}
+def bench_import() -> None:
+    from tabench import ingest
+    from tabench.transcripts import import_text
+
+    key = ingest(SEEDS / "002_c2737d6fc07f4f16.txt")
+    text = (SEEDS / "000_aea459260c05754e.txt").read_text()
+    samples = timed(lambda: import_text(text, "000", key), repeat=20)
+    print(f"import 000 against 002: median {statistics.median(samples) * 1000:.1f} ms")
+    big = "User: Solve question 3\n\nAssistant: " + "".join(f"(a) answer $x_{i} = {i}$ ✓: Correct\n\n" for i in range(100_000))
+    start = time.perf_counter()
+    import_text(big, "big", key)
+    print(f"import a {len(big) / 1e6:.1f} MB transcript: {time.perf_counter() - start:.2f} s")
+
+
+BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade, "import": bench_import, "runs": bench_runs}
 
 
 def main(names: list[str]) -> None:
