@@ -71,6 +71,10 @@ def _class_answers(problem_set, students: int):
 def bench_grade() -> None:
     from tabench import grade, ingest
 
+    start = time.perf_counter()
+    grade(ingest(EXAM), {"10.b": "$x$"})  # SymPy and the LaTeX parser load once per process
+    print(f"grade: loading SymPy and the LaTeX parser once: {time.perf_counter() - start:.2f} s")
+
     for path in (EXAM, SEEDS / "002_c2737d6fc07f4f16.txt"):
         problem_set = ingest(path)
         submissions = _class_answers(problem_set, 200)

@@ -7,6 +7,7 @@ to (a boxed value, "Final answer:", "Selection:", the last equation) counts.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .choices import match_option, normalise_choice_text
 from .ingest.normalize import normalize_boxes
@@ -178,11 +179,13 @@ def _text_mentions(text: str, choices: list[Choice]) -> list[tuple[int, str]]:
     found = []
     flat = strip_markup(text)
     lowered = flat.lower()
-    answer_math = [canonical(latex) for latex, _ in math_spans(text)] + [canonical(p) for p in plain_expressions(text)]
+    answer_math: list[str] | None = None  # read only when some choice is pure math
     for choice in choices:
-        choice_math = [canonical(latex) for latex, _ in math_spans(choice.text)]
-        choice_plain = strip_markup(re.sub(r"\$[^$]*\$", "", choice.text)).strip(" .()").lower()
+        choice_math, choice_plain = _choice_profile(choice.text)
         if choice_math and not choice_plain.strip(" =,"):
+            if answer_math is None:
+                answer_math = [canonical(latex) for latex, _ in math_spans(text)]
+                answer_math += [canonical(p) for p in plain_expressions(text)]
             position = next((i for i, math in enumerate(answer_math) if same_math(math, choice_math[0])), None)
             if position is not None:
                 found.append((position, choice.label))
@@ -196,6 +199,14 @@ def _text_mentions(text: str, choices: list[Choice]) -> list[tuple[int, str]]:
             if position >= 0:
                 found.append((position, choice.label))
     return found
+
+
+@lru_cache(maxsize=16384)
+def _choice_profile(text: str) -> tuple[tuple[str, ...], str]:
+    """(the canonical math of a choice, its words without math) — computed once per choice text."""
+    math = tuple(canonical(latex) for latex, _ in math_spans(text))
+    plain = strip_markup(re.sub(r"\$[^$]*\$", "", text)).strip(" .()").lower()
+    return math, plain
 
 
 def same_math(answer: str, choice: str) -> bool:

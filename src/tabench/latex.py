@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 _EQUATION_NUMBER = re.compile(r"\\(?:quad|qquad)\s*\(\d+\)\s*$|\\tag\*?\{[^}]*\}|\\label\{[^}]*\}")
@@ -51,10 +52,15 @@ def split_equation(latex: str) -> list[str]:
     return [part for part in parts if part]
 
 
+_HTML_EMPHASIS = re.compile(r"</?(?:b|i|em|strong|sup|sub)>")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+
+
+@lru_cache(maxsize=65536)
 def strip_markup(text: str) -> str:
     """Markdown emphasis and stray HTML removed, white space folded."""
-    text = re.sub(r"</?(?:b|i|em|strong|sup|sub)>", "", text)
-    text = re.sub(r"(\*\*|__|\*|`)", "", text)
+    text = _HTML_EMPHASIS.sub("", text)
+    text = _MD_EMPHASIS.sub("", text)
     return " ".join(text.split())
 
 

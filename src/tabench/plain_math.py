@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta",
@@ -26,13 +27,19 @@ def to_latex(text: str) -> str:
     return text
 
 
+_SIZING = re.compile(r"\\(?:left|right|displaystyle|,|;|!|\s)")
+_SPACE = re.compile(r"\s+")
+_SINGLE_BRACED = re.compile(r"([\^_])\{(-?[A-Za-z0-9]|\\[A-Za-z]+|-?\d+)\}")
+
+
+@lru_cache(maxsize=65536)
 def canonical(latex: str) -> str:
     """A form in which trivially different writings of the same math compare equal."""
-    text = re.sub(r"\\(?:left|right|displaystyle|,|;|!|\s)", "", latex)
+    text = _SIZING.sub("", latex)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
-    text = re.sub(r"\s+", "", text)
+    text = _SPACE.sub("", text)
     for _ in range(3):
-        text = re.sub(r"([\^_])\{(-?[A-Za-z0-9]|\\[A-Za-z]+|-?\d+)\}", r"\1\2", text)
+        text = _SINGLE_BRACED.sub(r"\1\2", text)
     return text
 
 
