@@ -244,3 +244,10 @@ def test_fifty_megabyte_transcript_is_refused(tmp_path):
 def test_parse_error_for_an_empty_chat():
     with pytest.raises(ParseError):
         import_text("User: anything?\n", "chat.md")
+
+
+def test_plain_dotted_and_question_paren_labels(hw12):
+    text = "Assistant:\n3.a $Z = \\mu + \\sigma V$\n\n3(c) Curve (b).\n\n7.b: 25600\n\n3.d.ii (a) is the best latent space."
+    answers = import_text(text, "chat.md", hw12).answer_map()
+    assert set(answers) == {"3.a", "3.c", "7.b", "3.d.ii"}
+    assert "25600" in answers["7.b"] and "Curve (b)" in answers["3.c"]

@@ -17,7 +17,7 @@ from .turns import Turn
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _QUESTION = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?:(?:Question|Problem|Exercise|Q)\s*(\d{1,3})|(\d{1,3})[.)])"
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?:(?:Question|Problem|Exercise|Q)\s*(\d{1,3})|(\d{1,3})(?:[.)]|(?=\s*\([a-h]\))))"
     r"(?:\s*\(([a-h])\))?(?:\s*\((i{1,3}|iv|v|vi{0,3})\))?\s*(?:[—–:.-]\s*)?(?:\*\*|__)?\s*(.*)$",
     re.I,
 )
@@ -26,6 +26,7 @@ _DOTTED = re.compile(
     r"\s*[:.)]?\s*(?:\*\*|__)\s*[:.)]?\s*(.*)$",
     re.I,
 )
+_PLAIN_DOTTED = re.compile(r"^\s*(?:[-*+]\s+)?(\d{1,3})\.([a-h])(?:\.(i{1,3}|iv|v|vi{0,3}))?[.):]?\s+(.*)$")
 _DECIMAL = re.compile(r"^\s*(?:#{1,6}\s*)?(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+([A-Z(][^\n]{0,120})$")
 _WRITEUP_TOP = re.compile(r"^\s*(?:#{1,6}\s*)?(\d{1,2})\s+([A-Z][^\n]{0,120})$")
 _PART = re.compile(
@@ -120,6 +121,9 @@ def _label(line: str, current: Block, writeup: bool):
     dotted = _DOTTED.match(line)  # "**3.a** ...", "**11.d.i**", "**6**": the labels tabench's own prompts ask for
     if dotted:
         return dotted.group(1), dotted.group(2), dotted.group(3), dotted.group(4)
+    plain_dotted = _PLAIN_DOTTED.match(line)  # "3.a The answer ...", "11.d.ii: ..."
+    if plain_dotted:
+        return plain_dotted.group(1), plain_dotted.group(2), plain_dotted.group(3), plain_dotted.group(4)
     decimal = _DECIMAL.match(line)
     if decimal:
         return decimal.group(1), None, None, decimal.group(2)
