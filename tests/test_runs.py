@@ -143,7 +143,6 @@ def test_backoff_grows_with_jitter():
 
 
 def test_a_dead_server_stops_cleanly_and_the_rerun_asks_only_what_is_missing(home):
-    always_down = Script(*([None] * 0))
     first = Script(*[httpx2.Response(200, json=completion("Final answer: ReLU"))] + [httpx2.Response(500)] * 50)
     r, store, _ = make_runner(home, openai_provider(first), protocol="per-part", max_concurrency=1, limit=4)
     run_id = r.start()
@@ -159,7 +158,6 @@ def test_a_dead_server_stops_cleanly_and_the_rerun_asks_only_what_is_missing(hom
     asked = [re.search(r"\*\*([0-9][0-9a-z.]*)\*\*", json.loads(q.content)["messages"][-1]["content"]).group(1)
              for q in second.requests]
     assert sorted(asked) == ["2.b", "2.c", "3.a"] and store2.run(run_id)["status"] == "done"
-    del always_down
 
 
 def test_completed_runs_come_from_the_cache(home):
@@ -220,8 +218,6 @@ def test_interactive_protocol_solves_question_by_question_with_self_checks(home)
             text = "none"
         return httpx2.Response(200, json=completion(text))
 
-    transport = Script()
-    transport.__call__ = handler
     store, run_id, _ = run_all(home, openai_provider(handler), protocol="interactive", limit=6)
     verdicts = verdicts_of(store, run_id)
     assert verdicts[("run1-s0", "2.c")].verdict == "correct"
