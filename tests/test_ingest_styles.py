@@ -285,3 +285,23 @@ def test_heading_levels_for_questions_and_parts_blockquote_answers_and_page_foot
     assert select.correct == ["1", "3"]  # "the first and the third"
     assert ps.part("2.b").blanks[0].number.value == 2
     assert "page 1" not in ps.part("1.b").solution and "page 2" not in ps.part("2.b").solution
+
+
+PIPE_TABLE = """
+## 1. Communication (6 points)
+
+Fill in the table for $n$ workers and $p$ parameters.
+
+| Scheme | Messages | Size |
+|---|---|---|
+| Parameter Server | **Solution:** $2n$ | **Solution:** $p$ |
+| Ring | **Solution:** $2n(n-1)$ | **Solution:** $p/n$ |
+"""
+
+
+def test_pipe_table_with_solution_cells():
+    part = parse_markdown(PIPE_TABLE).part("1")
+    assert [(b.id, b.latex) for b in part.blanks] == [
+        ("parameter_server.messages", "2n"), ("parameter_server.size", "p"),
+        ("ring.messages", "2n(n-1)"), ("ring.size", "p/n")]
+    assert "Solution" not in part.prompt and "| Scheme | Messages | Size |" in part.prompt

@@ -130,14 +130,26 @@ def _labelled_blank(label: str, solution: str) -> Blank:
 
 # ---- tables with answers in cells (exam Q8) ---------------------------------------------------
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+
+
+def _answer_table_rows(lines: list[str]) -> list[int]:
+    """Indexes of the rows (header first) of a TAB or pipe table that holds solution cells; [] when none."""
+    rows = [i for i, line in enumerate(lines)
+            if ("\t" in line or (line.strip().startswith("|") and line.count("|") >= 2)) and not _TABLE_RULE.match(line)]
+    if len(rows) < 2 or not any(re.search(r"solution", lines[i], re.I) for i in rows):
+        return []
+    return rows
+
+
+def _cells(line: str) -> list[str]:
+    return line.split("\t") if "\t" in line else line.strip().strip("|").split("|")
+
+
 def _table_blanks(prompt: str) -> list[Blank]:
-    rows = []
-    for line in prompt.split("\n"):
-        if "\t" in line:
-            rows.append([cell.strip() for cell in line.split("\t")])
-        elif line.count("|") >= 2 and "solution" in line.lower():
-            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-    if not any(re.search(r"solution", " ".join(row), re.I) for row in rows) or len(rows) < 2:
+    lines = prompt.split("\n")
+    rows = [[cell.strip() for cell in _cells(lines[i])] for i in _answer_table_rows(lines)]
+    if not rows:
         return []
     header, body = rows[0], rows[1:]
     blanks = []
@@ -164,14 +176,12 @@ def _table_blanks(prompt: str) -> list[Blank]:
 def redact_answer_cells(prompt: str) -> str:
     """The prompt of a part whose answers sit in table cells, with those cells blank: what a student sees."""
     lines = prompt.split("\n")
-    rows = [i for i, line in enumerate(lines) if "\t" in line or (line.count("|") >= 2 and "solution" in line.lower())]
-    if not any(re.search(r"solution", lines[i], re.I) for i in rows):
-        return prompt
+    rows = _answer_table_rows(lines)
     for index in rows[1:]:  # the first row is the header
-        separator = "\t" if "\t" in lines[index] else "|"
-        cells = lines[index].split(separator)
+        cells = _cells(lines[index])
         first = next((k for k, cell in enumerate(cells) if cell.strip()), 0)
-        lines[index] = separator.join(cell if k <= first or not cell.strip() else " ______ " for k, cell in enumerate(cells))
+        cells = [cell if k <= first or not cell.strip() else " ______ " for k, cell in enumerate(cells)]
+        lines[index] = "\t".join(cells) if "\t" in lines[index] else "|" + "|".join(cells) + "|"
     return "\n".join(lines)
 
 
