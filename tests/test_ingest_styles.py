@@ -305,3 +305,13 @@ def test_pipe_table_with_solution_cells():
         ("parameter_server.messages", "2n"), ("parameter_server.size", "p"),
         ("ring.messages", "2n(n-1)"), ("ring.size", "p/n")]
     assert "Solution" not in part.prompt and "| Scheme | Messages | Size |" in part.prompt
+
+
+def test_a_part_lost_in_conversion_is_reported_not_merged():
+    doc = "## 1. Norms (9 pts)\n\n(a) (3 pts) What is $\\|x\\|_2$ for $x=(3,4)$?\n\nSolution: 5.\n\n" \
+          "the lost part's text\n\n(c) (3 pts) What is $\\|x\\|_1$ for $x=(3,4)$?\n\nSolution: 7.\n"
+    ps = parse_markdown(doc)
+    assert [p.id for p in ps.parts()] == ["1.a", "1.c"]
+    assert ps.part("1.c").blanks[0].number.value == 7
+    assert ps.warnings == ["question 1: no part (b) found between (a) and (c); check the document",
+                           "question 1: the parts add up to 6 points, the header says 9"]

@@ -25,6 +25,12 @@ def parse_markdown(text: str, source: str | None = None, fallback_title: str = "
 def _point_warnings(questions: list[Question]) -> list[str]:
     warnings = []
     for question in questions:
+        letters = [p.id.split(".")[1] for p in question.parts if "." in p.id]
+        for first, second in zip(letters, letters[1:]):
+            if first != second and ord(second) - ord(first) > 1:
+                missing = ", ".join(f"({chr(c)})" for c in range(ord(first) + 1, ord(second)))
+                warnings.append(f"question {question.number}: no part {missing} found between ({first}) and ({second}); "
+                                "check the document")
         points = [p.points for p in question.parts]
         if question.points is not None and len(points) > 1 and all(x is not None for x in points):
             total = sum(points)

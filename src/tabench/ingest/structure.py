@@ -223,6 +223,9 @@ def _part_label(line: str, qnode: Node, part: Node | None, lines: list[str], ind
         rest = match.group(3) or ""
         if label == expected and (parse_points(rest) is not None or not _is_subfigure_run(lines, index)):
             return "part", label, rest
+        skipped_one = label == chr(ord(expected) + 1)
+        if skipped_one and parse_points(rest) is not None:  # "(c) (5 pts)" where "(b)" got lost in conversion
+            return "part", label, rest
     if roman_next:
         return "sub", roman_label, roman.group(3) or ""
     return None
