@@ -104,6 +104,7 @@ class Runner:
         self.templates, self.sleep, self.on_progress = templates, sleep, on_progress or (lambda done, total: None)
         self.parts = [p for p in problem_set.parts() if p.kind != "admin"][: config.limit or None]
         self.key_id = store.save_problem_set(problem_set)
+        self._names: dict[int, str] = {}  # submission id -> name, for the verdicts
 
     # ---- the run as a whole ----------------------------------------------------------------------
 
@@ -144,9 +145,11 @@ class Runner:
         self.store.set_run_status(run_id, "done")
 
     def _submission(self, run_id: int, sample: int) -> int:
-        submission_id = self.store.save_submission(self.key_id, f"run{run_id}-s{sample}", {}, f"run {run_id}")
+        name = f"run{run_id}-s{sample}"
+        submission_id = self.store.save_submission(self.key_id, name, {}, f"run {run_id}")
         self.store.describe_submission(submission_id, self.config.model, self.config.protocol, sample)
         self.store.link_submission(submission_id, run_id)
+        self._names[submission_id] = name
         return submission_id
 
     # ---- one model call: cached, retried, recorded ---------------------------------------------
@@ -165,11 +168,16 @@ class Runner:
             lambda: self.provider.complete(messages, max_tokens=config.max_tokens, temperature=config.temperature),
             config.max_attempts, sleep=self.sleep)
 
-    def _call(self, sample: int, messages: list[dict]) -> tuple[Completion, str, bool]:
+    def _lookup(self, sample: int, messages: list[dict]) -> tuple[str, Completion | None]:
+        """The cache key of a call, and its stored reply if there is one."""
         key = self._key(sample, messages)
         cached = self.store.cached_response(key)
+        return key, (Completion(**cached) if cached is not None else None)
+
+    def _call(self, sample: int, messages: list[dict]) -> tuple[Completion, str, bool]:
+        key, cached = self._lookup(sample, messages)
         if cached is not None:
-            return Completion(**cached), key, True
+            return cached, key, True
         completion = self._fetch(messages)
         self._keep(key, completion)
         return completion, key, False
@@ -183,12 +191,9 @@ class Runner:
                                completion.stop_reason)
 
     def _answer(self, submission_id: int, part, text: str, stop_reason: str) -> None:
-        self.store.save_submission(self.key_id, self._name(submission_id), {part.id: text})
-        verdict = grade_part(part, text, self._name(submission_id), stop_reason=stop_reason)
+        self.store.save_answers(submission_id, {part.id: text})
+        verdict = grade_part(part, text, self._names[submission_id], stop_reason=stop_reason)
         self.store.save_verdicts(submission_id, [verdict])
-
-    def _name(self, submission_id: int) -> str:
-        return self.store.db.execute("SELECT name FROM submissions WHERE id = ?", (submission_id,)).fetchone()[0]
 
     # ---- protocols ------------------------------------------------------------------------------
 
@@ -217,10 +222,9 @@ class Runner:
                 while queue and len(pending) < self.config.max_concurrency:
                     sample, submission_id, part = queue.pop(0)
                     messages = per_part_messages(self.problem_set, part, self.templates)
-                    key = self._key(sample, messages)
-                    cached = self.store.cached_response(key)
+                    key, cached = self._lookup(sample, messages)
                     if cached is not None:
-                        finish(sample, submission_id, part, messages, Completion(**cached), key, True)
+                        finish(sample, submission_id, part, messages, cached, key, True)
                         continue
                     pending[pool.submit(self._fetch, messages)] = (sample, submission_id, part, messages, key)
                 if not pending:
@@ -235,9 +239,10 @@ class Runner:
     def _whole(self, run_id: int, sample: int, submission_id: int) -> None:
         if "whole" in self.store.done_steps(run_id, sample):
             return
-        messages = whole_messages(self._limited(), self.templates)
+        problem_set = self._limited()
+        messages = whole_messages(problem_set, self.templates)
         completion, key, cached = self._call(sample, messages)
-        imported = import_text(completion.text, f"run {run_id} reply", self._limited())
+        imported = import_text(completion.text, f"run {run_id} reply", problem_set)
         answers = imported.answer_map()
         for part in self.parts:  # a part the reply does not answer is graded missing
             self._answer(submission_id, part, answers.get(part.id, ""), completion.stop_reason)
@@ -263,16 +268,16 @@ class Runner:
             answer, key, cached = self._call(sample, solve)
             check = solve + [{"role": "assistant", "content": answer.text}, self_check_message(question, self.templates)]
             verdict, check_key, check_cached = self._call(sample, check)
-            final = revised_answer(verdict.text) or answer.text
+            revision = revised_answer(verdict.text)
+            final = revision or answer.text
             single = ProblemSet(title=problem_set.title, questions=[question])
             conversation = [Turn("user", solve[-1]["content"]), Turn("assistant", final)]
             answers = import_turns(conversation, "reply", single).answer_map()
             if len(question.parts) == 1 and question.parts[0].id not in answers:
                 answers = {question.parts[0].id: final}
-            stop = verdict.stop_reason if revised_answer(verdict.text) else answer.stop_reason
-            for part in question.parts:
-                if part in self.parts:
-                    self._answer(submission_id, part, answers.get(part.id, ""), stop)
+            stop = verdict.stop_reason if revision else answer.stop_reason
+            for part in question.parts:  # _limited() kept only the parts this run asks
+                self._answer(submission_id, part, answers.get(part.id, ""), stop)
             messages = check + [{"role": "assistant", "content": verdict.text}]
             self.store.save_trace(submission_id, messages)
             self._record(run_id, sample, step + ":check", check_key, check_cached, verdict)
@@ -298,19 +303,15 @@ class Runner:
 
 
 def summary(store: Store, run_id: int, prices: dict) -> dict:
-    run = store.run(run_id)
+    (run,) = store.runs(run_id)
     calls = store.run_calls(run_id)
-    fresh = [c for c in calls if not c["cached"]]
-    input_tokens = sum(c["input_tokens"] for c in fresh)
-    output_tokens = sum(c["output_tokens"] for c in fresh)
-    rows = [r for r in store.runs() if r["id"] == run_id][0]
     return {
         "run": run_id, "model": run["model"], "protocol": run["protocol"], "samples": run["samples"],
-        "status": run["status"], "calls": len(calls), "cached_calls": len(calls) - len(fresh),
-        "input_tokens": input_tokens, "output_tokens": output_tokens,
-        "cost_usd": cost_of(run["model"], input_tokens, output_tokens, prices),
+        "status": run["status"], "calls": len(calls), "cached_calls": sum(bool(c["cached"]) for c in calls),
+        "input_tokens": run["input_tokens"], "output_tokens": run["output_tokens"],
+        "cost_usd": cost_of(run["model"], run["input_tokens"], run["output_tokens"], prices),
         "truncated_or_refused": sum(c["stop_reason"] in ("length", "refusal") for c in calls),
-        "score": rows["score"], "points": rows["points"],
+        "score": run["score"], "points": run["points"],
     }
 
 

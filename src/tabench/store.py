@@ -155,11 +155,15 @@ class Store:
             (submission_id,) = self.db.execute(
                 "SELECT id FROM submissions WHERE problem_set_id = ? AND name = ?", (problem_set_id, name)
             ).fetchone()
+        self.save_answers(submission_id, answers)
+        return submission_id
+
+    def save_answers(self, submission_id: int, answers: dict[str, str]) -> None:
+        with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
                 [(submission_id, part_id, text) for part_id, text in answers.items()],
             )
-        return submission_id
 
     def describe_submission(self, submission_id: int, model: str | None, protocol: str | None, sample: int | None) -> None:
         with self.db:
@@ -222,14 +226,17 @@ class Store:
             self.db.execute("UPDATE runs SET status = ?, error = ?, finished_at = ?, samples = COALESCE(?, samples) "
                             "WHERE id = ?", (status, error, finished, samples, run_id))
 
-    def runs(self) -> list[dict]:
+    def runs(self, run_id: int | None = None) -> list[dict]:
+        """Every run (or one) with its tokens from fresh calls and the score of its graded answers."""
+        where = "" if run_id is None else "WHERE r.id = ? "
         rows = self.db.execute(
             "SELECT r.id, p.title, r.model, r.protocol, r.samples, r.status, r.started_at, "
             "(SELECT COALESCE(SUM(input_tokens), 0) FROM run_calls c WHERE c.run_id = r.id AND c.cached = 0), "
             "(SELECT COALESCE(SUM(output_tokens), 0) FROM run_calls c WHERE c.run_id = r.id AND c.cached = 0), "
             "(SELECT COALESCE(SUM(v.score), 0) FROM verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id), "
             "(SELECT COALESCE(SUM(v.points), 0) FROM verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id) "
-            "FROM runs r JOIN problem_sets p ON p.id = r.problem_set_id ORDER BY r.id"
+            "FROM runs r JOIN problem_sets p ON p.id = r.problem_set_id " + where + "ORDER BY r.id",
+            () if run_id is None else (run_id,),
         )
         keys = ("id", "problem_set", "model", "protocol", "samples", "status", "started_at", "input_tokens",
                 "output_tokens", "score", "points")
