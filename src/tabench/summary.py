@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from .model import Blank, Part
 
+# How each verdict is shown, in tables and reports alike.
+BADGES = {"correct": "✓", "partially_correct": "~", "incorrect": "✗", "needs_review": "?", "missing": "—"}
+
 
 def short(text: str | None, width: int = 60) -> str:
     flat = " ".join((text or "").split())

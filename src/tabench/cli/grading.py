@@ -18,9 +18,9 @@ from ..ingest import load_problem_set
 from ..model import ProblemSet, Verdict
 from ..stats import summarize
 from ..store import Store, default_home
-from ..summary import short
+from ..summary import BADGES, short
 from .app import _fail, app, console, example_path
-from .show import BADGES, _print_import_notes, print_index, print_summary, print_verdicts
+from .show import _print_import_notes, print_index, print_summary, print_verdicts
 
 def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
                     store: bool) -> list[Verdict]:

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from ..model import ProblemSet, Verdict
 from ..stats import summarize
-from ..summary import answer_summary, short
+from ..summary import BADGES, answer_summary, short
 from .app import _count, console
 
 def print_index(problem_set: ProblemSet) -> None:
@@ -30,7 +30,6 @@ def print_index(problem_set: ProblemSet) -> None:
     )
 
 
-BADGES = {"correct": "✓", "partially_correct": "~", "incorrect": "✗", "needs_review": "?", "missing": "—"}
 
 
 STYLES = {"correct": "green", "partially_correct": "yellow", "incorrect": "red", "needs_review": "magenta", "missing": "dim"}

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 
 from ..model import ProblemSet, Verdict
 from ..stats import agreement, summarize
-from ..summary import answer_summary, short
-
-BADGES = {"correct": "✓", "partially_correct": "~", "incorrect": "✗", "needs_review": "?", "missing": "—"}
+from ..summary import BADGES, answer_summary, short
 
 
 @dataclass
