@@ -34,20 +34,16 @@ def _write_or_print(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text + "\n")
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text + "\n", encoding="utf-8")
-        tmp.replace(output)
-    except OSError as err:
-        raise TabenchError(f"{output}: cannot write ({err.strerror}); choose another path with -o") from None
-    console.print(f"wrote {output}", highlight=False)
+    _write_bytes((text + "\n").encode("utf-8"), output)
 
 
 def _write_bytes(content: bytes, target: Path) -> None:
+    """Write through a temporary file, so an interrupted write never leaves half a file behind."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(content)
+        tmp.replace(target)
     except OSError as err:
         raise TabenchError(f"{target}: cannot write ({err.strerror}); choose another path with -o") from None
     console.print(f"wrote {target}", highlight=False)
