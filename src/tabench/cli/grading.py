@@ -20,7 +20,7 @@ from ..stats import summarize
 from ..store import Store, default_home
 from ..summary import BADGES, short
 from .app import _fail, app, console, example_path
-from .show import _print_import_notes, print_index, print_summary, print_verdicts
+from .show import _print_import_notes, percent, print_index, print_summary, print_verdicts
 
 def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
                     store: bool) -> list[Verdict]:
@@ -93,8 +93,7 @@ def grade(
         mine = [v for v in verdicts if v.submission == name]
         summary = summarize(mine, problem_set)
         counts = summary["verdicts"]
-        share = summary["score"] / summary["points"] * 100 if summary["points"] else 0.0
-        table.add_row(name, f"{summary['score']:g}/{summary['points']:g}", f"{share:.1f}",
+        table.add_row(name, f"{summary['score']:g}/{summary['points']:g}", f"{percent(summary):.1f}",
                       *(str(counts.get(k, 0)) for k in BADGES))
     console.print(table)
     print_summary(summarize(verdicts, problem_set))

@@ -47,9 +47,14 @@ def print_verdicts(verdicts: list[Verdict], problem_set: ProblemSet, title: str)
     print_summary(summarize(verdicts, problem_set))
 
 
+def percent(summary: dict) -> float:
+    """The share of the points scored, in percent (0 when nothing was graded)."""
+    return summary["score"] / summary["points"] * 100 if summary["points"] else 0.0
+
+
 def print_summary(summary: dict) -> None:
     counts = summary["verdicts"]
-    share = summary["score"] / summary["points"] * 100 if summary["points"] else 0.0
+    share = percent(summary)
     parts = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in BADGES if counts.get(k))
     console.print(f"score {summary['score']:g}/{summary['points']:g} ({share:.1f}%) · {parts}", highlight=False)
     by_kind = ", ".join(
