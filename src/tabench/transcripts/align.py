@@ -20,7 +20,8 @@ class Placement:
     how: str
 
 
-def _words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
+    """The words that carry meaning, for comparing texts by what they talk about."""
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
@@ -36,10 +37,10 @@ def align(blocks: list[Block], key: ProblemSet) -> list[Placement]:
     profile = {}
     for question in key.questions:
         for part in question.parts:
-            profile[part.id] = _words(" ".join([question.title, part.context, part.prompt, part.solution[:600]]))
+            profile[part.id] = content_words(" ".join([question.title, part.context, part.prompt, part.solution[:600]]))
     placements = []
     for block in blocks:
-        words = _words(block.title + " " + block.text[:3000])
+        words = content_words(block.title + " " + block.text[:3000])
         label = block.label
         if label in ids:
             similarity = _similarity(words, profile[label])

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ParseError
 from ..model import ProblemSet
-from .align import align
+from .align import align, content_words
 from .annotations import Annotation, Note, separate, summarise
 from .blocks import Block, answer_blocks
 from .turns import Turn, parse_json, split_turns, turns_from_json
@@ -106,12 +106,12 @@ def import_turns(turns: list[Turn], source: str = "transcript", key: ProblemSet 
 
 def _move_displaced_prose(notes_by_part: dict[str, list[Note]], answers: dict[str, ImportedAnswer]) -> None:
     """Unmarked remarks sometimes sit after a later part (seed 000): give each to the answer it talks about."""
-    texts = {pid: _words(answer.text) for pid, answer in answers.items()}
+    texts = {pid: content_words(answer.text) for pid, answer in answers.items()}
     for pid in list(notes_by_part):
         for note in list(notes_by_part[pid]):
             if not note.prose:
                 continue
-            words = _words(note.comment)
+            words = content_words(note.comment)
             scores = {other: len(words & text) / (len(words) or 1) for other, text in texts.items()}
             best = max(scores, key=scores.get) if scores else pid
             if best != pid and scores[best] >= 1.5 * scores.get(pid, 0) + 0.05:
@@ -119,14 +119,13 @@ def _move_displaced_prose(notes_by_part: dict[str, list[Note]], answers: dict[st
                 notes_by_part.setdefault(best, []).append(note)
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{4,}", text.lower())}
+_NAMED_PART = re.compile(r"part\s*\(?([a-h])\)")
 
 
 def _claim(notes: list[Note], part_id: str) -> list[Note]:
     """Marks before a block go to it, unless they name another part ('... to part(a)')."""
-    return [n for n in notes if not re.search(r"part\s*\(?([a-h])\)", n.comment) or
-            re.search(r"part\s*\(?([a-h])\)", n.comment).group(1) == part_id.split(".")[-1]]
+    letter = part_id.split(".")[-1]
+    return [n for n in notes if (named := _NAMED_PART.search(n.comment)) is None or named.group(1) == letter]
 
 
 def _in_key_order(answers: list[ImportedAnswer], key: ProblemSet | None) -> list[ImportedAnswer]:
