@@ -23,25 +23,25 @@ def register(kind: str):
 
 
 def checker_for(kind: str) -> Checker | None:
-    _load_builtins()
+    if not _LOADED:
+        _load_checkers()
     return _REGISTRY.get(kind)
 
 
-_PLUGINS_LOADED = False
+_LOADED = False
 
 
-def _load_builtins() -> None:
+def _load_checkers() -> None:
     """Built-in checkers, then plugins: packages that declare a `tabench.checkers` entry point whose module
-    calls `register(kind)` take the same path (a plugin may replace a built-in kind)."""
-    global _PLUGINS_LOADED
+    calls `register(kind)` take the same path (a plugin may replace a built-in kind). Once per process."""
+    global _LOADED
+    from importlib.metadata import entry_points
+
     from . import choice, numeric, symbolic, text  # noqa: F401  (importing them registers them)
 
-    if not _PLUGINS_LOADED:
-        _PLUGINS_LOADED = True
-        from importlib.metadata import entry_points
-
-        for entry in entry_points(group="tabench.checkers"):
-            entry.load()
+    for entry in entry_points(group="tabench.checkers"):
+        entry.load()
+    _LOADED = True
 
 
 __all__ = ["Check", "checker_for", "register"]
