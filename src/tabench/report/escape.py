@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
 _FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|$)", re.S)
@@ -50,29 +52,46 @@ def mathml(latex: str, display: bool = False) -> str | None:
     return ElementTree.tostring(root, encoding="unicode")
 
 
-def html_rich(text: str) -> str:
-    """Answer text as HTML: escaped prose, code blocks in <pre>, math as MathML."""
-    pieces: list[str] = []
+@dataclass(frozen=True)
+class Piece:
+    kind: str  # "prose", "code" or "math"
+    text: str  # the prose, the code, or the LaTeX inside the delimiters
+    source: str = ""  # math: the span as written, delimiters included
+    display: bool = False
+
+
+def pieces(text: str) -> Iterator[Piece]:
+    """Answer text cut into prose, fenced code and math, in order (for the HTML and LaTeX renderers alike)."""
     position = 0
     for fence in _FENCE.finditer(text):
-        pieces.append(_html_prose_and_math(text[position : fence.start()]))
-        pieces.append(f"<pre><code>{html.escape(fence.group(1))}</code></pre>")
+        yield from _prose_and_math(text[position : fence.start()])
+        yield Piece("code", fence.group(1))
         position = fence.end()
-    pieces.append(_html_prose_and_math(text[position:]))
-    return "".join(pieces)
+    yield from _prose_and_math(text[position:])
 
 
-def _html_prose_and_math(text: str) -> str:
-    out: list[str] = []
+def _prose_and_math(text: str) -> Iterator[Piece]:
     position = 0
     for match in _MATH.finditer(text):
-        out.append(_html_prose(text[position : match.start()]))
-        latex = next(group for group in match.groups() if group is not None)
+        yield Piece("prose", text[position : match.start()])
+        latex = next(group for group in match.groups() if group is not None).strip()
         display = match.group(1) is not None or match.group(3) is not None
-        rendered = mathml(latex.strip(), display)
-        out.append(rendered if rendered is not None else f"<code class=\"tex\">{html.escape(match.group(0))}</code>")
+        yield Piece("math", latex, match.group(0), display)
         position = match.end()
-    out.append(_html_prose(text[position:]))
+    yield Piece("prose", text[position:])
+
+
+def html_rich(text: str) -> str:
+    """Answer text as HTML: escaped prose, code blocks in <pre>, math as MathML."""
+    out: list[str] = []
+    for piece in pieces(text):
+        if piece.kind == "code":
+            out.append(f"<pre><code>{html.escape(piece.text)}</code></pre>")
+        elif piece.kind == "math":
+            rendered = mathml(piece.text, piece.display)
+            out.append(rendered if rendered is not None else f"<code class=\"tex\">{html.escape(piece.source)}</code>")
+        else:
+            out.append(_html_prose(piece.text))
     return "".join(out)
 
 
@@ -134,29 +153,17 @@ def safe_math(latex: str) -> bool:
 def tex_rich(text: str, math: bool = True) -> str:
     """Answer text for LaTeX: escaped prose, verbatim-safe code, allowlisted math as math (or all as text)."""
     out: list[str] = []
-    position = 0
-    for fence in _FENCE.finditer(text):
-        out.append(_tex_prose_and_math(text[position : fence.start()], math))
-        code = "\\\\\n".join(tex_escape(line) or "~" for line in fence.group(1).rstrip("\n").split("\n"))
-        out.append("\n\n{\\ttfamily\\small " + code + "}\n\n")
-        position = fence.end()
-    out.append(_tex_prose_and_math(text[position:], math))
-    return "".join(out)
-
-
-def _tex_prose_and_math(text: str, math: bool) -> str:
-    out: list[str] = []
-    position = 0
-    for match in _MATH.finditer(text):
-        out.append(_tex_prose(text[position : match.start()]))
-        latex = next(group for group in match.groups() if group is not None).strip()
-        display = match.group(1) is not None or match.group(3) is not None
-        if math and safe_math(latex):
-            out.append(f"\\[{latex}\\]" if display else f"${latex}$")
+    for piece in pieces(text):
+        if piece.kind == "code":
+            code = "\\\\\n".join(tex_escape(line) or "~" for line in piece.text.rstrip("\n").split("\n"))
+            out.append("\n\n{\\ttfamily\\small " + code + "}\n\n")
+        elif piece.kind == "math":
+            if math and safe_math(piece.text):
+                out.append(f"\\[{piece.text}\\]" if piece.display else f"${piece.text}$")
+            else:
+                out.append("\\texttt{" + tex_escape(piece.source) + "}")
         else:
-            out.append("\\texttt{" + tex_escape(match.group(0)) + "}")
-        position = match.end()
-    out.append(_tex_prose(text[position:]))
+            out.append(_tex_prose(piece.text))
     return "".join(out)
 
 
