@@ -105,6 +105,7 @@ class Runner:
         self.parts = [p for p in problem_set.parts() if p.kind != "admin"][: config.limit or None]
         self.key_id = store.save_problem_set(problem_set)
         self._names: dict[int, str] = {}  # submission id -> name, for the verdicts
+        self._traces: dict[int, list[dict]] = {}  # submission id -> per-part trace, as stored
 
     # ---- the run as a whole ----------------------------------------------------------------------
 
@@ -295,7 +296,9 @@ class Runner:
         return self.problem_set.model_copy(update={"questions": questions})
 
     def _trace_append(self, submission_id: int, messages: list[dict], completion: Completion, part_id: str) -> None:
-        trace = self.store.trace(submission_id)
+        if submission_id not in self._traces:  # read once per run, then kept here
+            self._traces[submission_id] = self.store.trace(submission_id)
+        trace = self._traces[submission_id]
         trace += [dict(m, part_id=part_id) for m in messages if m["role"] == "user"]
         trace.append({"role": "assistant", "content": completion.text, "part_id": part_id,
                       "stop_reason": completion.stop_reason})
