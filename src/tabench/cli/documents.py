@@ -10,14 +10,11 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from .. import app as application
 from ..errors import TabenchError
-from ..ingest import load_problem_set
-from ..ingest.loader import read_text
-from ..key import with_parsed_forms
 from ..model import problem_set_schema
 from ..summary import short
-from ..transcripts import import_text
-from .app import _fail, _write_or_print, app, console
+from .base import _fail, _write_or_print, app, console
 from .show import print_index
 
 @app.command(rich_help_panel="Pipeline")
@@ -30,9 +27,7 @@ def ingest(
 
     The JSON (--json, -o) also carries the SymPy form of each reference expression that parses."""
     try:
-        problem_set = load_problem_set(document)
-        if output is not None or as_json:
-            problem_set = with_parsed_forms(problem_set)
+        problem_set = application.load_key(document, parsed_forms=output is not None or as_json)
         if output is not None:
             _write_or_print(problem_set.model_dump_json(indent=2), output)
         elif as_json:
@@ -52,8 +47,7 @@ def import_(
 ) -> None:
     """Split a transcript or write-up into answers per part; a reader's ✓/✗ marks become human verdicts."""
     try:
-        problem_set = load_problem_set(key) if key is not None else None
-        imported = import_text(read_text(file, what="transcript"), str(file), problem_set)
+        imported, problem_set = application.import_transcript(file, key)
     except TabenchError as err:
         _fail(err)
     if as_json:

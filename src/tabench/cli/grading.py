@@ -8,49 +8,18 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from ..answers import SubmissionInput, load_submissions
+from .. import app as application
+from ..answers import load_submissions
 from ..errors import TabenchError
-from ..grade import grade as grade_answers
 from ..ingest import load_problem_set
-from ..model import ProblemSet, Verdict
 from ..stats import summarize
-from ..store import Store, default_home
+from ..store import default_home
 from ..summary import BADGES, short
-from .app import _fail, app, console, example_path
+from ..app import example_path
+from .base import _fail, app, console, warn
 from .show import _print_import_notes, percent, print_index, print_summary, print_verdicts
-
-def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
-                    store: bool) -> list[Verdict]:
-    verdicts: list[Verdict] = []
-    known = {part.id for part in problem_set.parts()}
-    db = Store() if store else None
-    try:
-        key_id = db.save_problem_set(problem_set) if db else None
-        for submission in submissions:
-            unknown = sorted(set(submission.answers) - known)
-            if unknown:
-                Console(stderr=True).print(
-                    f"tabench: warning: {submission.name}: answers for parts the key does not have were kept but not "
-                    f"graded: {' '.join(unknown[:10])}", markup=False, highlight=False, soft_wrap=True)
-            graded = grade_answers(problem_set, submission.answers, submission=submission.name)
-            if db:
-                submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
-                db.save_verdicts(submission_id, graded)
-                if submission.model or submission.protocol or submission.sample is not None:
-                    db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
-                if submission.trace is not None:
-                    db.save_trace(submission_id, submission.trace)
-                if submission.annotations:
-                    db.save_human_verdicts(submission_id, submission.annotations)
-            verdicts += graded
-    finally:
-        if db:
-            db.close()
-    return verdicts
-
 
 @app.command(rich_help_panel="Pipeline")
 def grade(
@@ -69,14 +38,12 @@ def grade(
 
     JSON Lines rows may also carry "model", "protocol" and "sample"; `tabench compare` groups by them."""
     try:
-        problem_set = load_problem_set(key)
-        submissions = load_submissions(answers, problem_set, default_name=submission)
-        for item in submissions:
-            item.model = model or item.model
-            item.protocol = protocol or item.protocol
-        verdicts = grade_and_store(problem_set, submissions, str(answers), store=not no_store)
+        graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
+                                        store=not no_store)
     except TabenchError as err:
         _fail(err)
+    warn(graded.warnings)
+    problem_set, submissions, verdicts = graded.problem_set, graded.submissions, graded.verdicts
     if as_json:
         sys.stdout.write(json.dumps([v.model_dump() for v in verdicts], indent=2, ensure_ascii=False) + "\n")
         return
@@ -103,8 +70,7 @@ def grade(
 def submissions(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List graded submissions in the store (id, name, problem set, model, protocol, sample, score)."""
     try:
-        with Store() as db:
-            rows = db.submissions()
+        rows = application.stored_submissions()
     except TabenchError as err:
         _fail(err)
     if as_json:
@@ -130,12 +96,11 @@ def demo() -> None:
         answers_path = example_path("example_answers.json")
         console.print(f"\n[bold]2. Grade[/bold] a bundled submission {answers_path}", highlight=False)
         submissions = load_submissions(answers_path, problem_set, default_name="demo-student")
-        verdicts = grade_and_store(problem_set, submissions, str(answers_path), store=True)
+        verdicts, warnings = application.grade_and_store(problem_set, submissions, str(answers_path), store=True)
+        warn(warnings)
         print_verdicts(verdicts, problem_set, f"demo-student — {problem_set.title}")
         console.print(f"verdicts saved in {default_home() / 'tabench.db'}", highlight=False)
-        from .reports import render_report
-
-        content, _ = render_report("latest", "html")
+        content, _ = application.render_report("latest", "html")
         target = default_home() / "reports" / "demo.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")

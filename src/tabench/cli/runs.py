@@ -11,12 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .. import app as application
 from ..errors import TabenchError
 from ..ingest import load_problem_set
 from ..stats import summarize
 from ..store import Store
 from ..summary import short
-from .app import _fail, app, console
+from .base import _fail, app, console
 from .show import print_summary
 
 @app.command(name="run", rich_help_panel="Pipeline")
@@ -83,16 +84,10 @@ def run_command(
 @app.command(rich_help_panel="Stored results")
 def runs(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List model runs: id, problem set, model, protocol, samples, score, tokens, cost, status."""
-    from ..runner import cost_of, load_prices
-
     try:
-        with Store() as db:
-            rows = db.runs()
-        prices = load_prices()
+        rows = application.stored_runs()
     except TabenchError as err:
         _fail(err)
-    for row in rows:
-        row["cost_usd"] = cost_of(row["model"], row["input_tokens"], row["output_tokens"], prices)
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return

@@ -9,7 +9,7 @@ from rich.table import Table
 from ..model import ProblemSet, Verdict
 from ..stats import summarize
 from ..summary import BADGES, answer_summary, short
-from .app import _count, console
+from .base import _count, console
 
 def print_index(problem_set: ProblemSet) -> None:
     table = Table(title=problem_set.title, title_justify="left")

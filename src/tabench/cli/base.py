@@ -3,7 +3,6 @@ from __future__ import annotations
 """The command line: thin. Errors become one line and exit status 2 here, and only here."""
 
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
@@ -26,8 +25,10 @@ def _fail(err: TabenchError) -> None:
     raise typer.Exit(err.exit_code)
 
 
-def example_path(name: str = "example.md") -> Path:
-    return Path(str(resources.files("tabench") / "examples" / name))
+def warn(lines: list[str]) -> None:
+    """Warnings from the application layer, one line each on stderr."""
+    for line in lines:
+        Console(stderr=True).print(f"tabench: warning: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _write_or_print(text: str, output: Optional[Path]) -> None:
