@@ -62,6 +62,25 @@ class Blank(_Model):
     partial_credit: bool = Field(default=False, description="select-all: each box is graded on its own")
 
 
+class Figure(_Model):
+    """A figure a part depends on: where it is in the source document, and its stored image once kept."""
+
+    path: str | None = Field(default=None, description="image file named by the document (LaTeX \\includegraphics), "
+                                                        "relative to the document's folder")
+    page: int | None = Field(default=None, description="PDF page the figure is on (1-based)")
+    bbox: list[float] | None = Field(default=None, description="region of that page: x0, top, x1, bottom in PDF points")
+    caption: str = ""
+    sha256: str | None = Field(default=None, description="the PNG kept in the store with the problem set, once stored")
+
+
+class RubricItem(_Model):
+    """One criterion of a part's rubric; a grader (judge or person) marks it met or not."""
+
+    id: str
+    text: str
+    points: float
+
+
 class Part(_Model):
     """The gradable unit."""
 
@@ -74,6 +93,8 @@ class Part(_Model):
     choices: list[Choice] = Field(default_factory=list, description="choices of the first blank, if any")
     solution: str = ""
     needs_figure: bool = False
+    figures: list[Figure] = Field(default_factory=list, description="the figures this part depends on, where known")
+    rubric: list[RubricItem] = Field(default_factory=list, description="criteria for free-form grading; editable")
     blanks: list[Blank] = Field(default_factory=list)
 
     @property
