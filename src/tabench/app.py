@@ -13,8 +13,11 @@ from pathlib import Path
 from .answers import SubmissionInput, load_submissions
 from .errors import TabenchError
 from .grade import grade as grade_answers
+from .grade import grade_part
 from .ingest import load_problem_set
 from .ingest.loader import read_text
+from .judge.decide import NOT_ATTEMPTS
+from .judging import Judge, JudgeConfig
 from .key import with_parsed_forms
 from .model import ProblemSet, Verdict
 from .store import Store
@@ -49,27 +52,33 @@ class Graded:
     submissions: list[SubmissionInput]
     verdicts: list[Verdict]
     warnings: list[str] = field(default_factory=list)
+    judge: dict | None = None  # the judge's calls, tokens and cost, when --judge was given
 
 
 def grade_file(key: str | Path, answers: str | Path, *, submission: str | None = None, model: str | None = None,
-               protocol: str | None = None, store: bool = True) -> Graded:
-    """Grade an answers file (or a transcript, imported first) against the key, and store the results."""
+               protocol: str | None = None, store: bool = True, judge: JudgeConfig | None = None) -> Graded:
+    """Grade an answers file (or a transcript, imported first) against the key, and store the results. With
+    `judge`, a judge model decides the parts the checkers leave."""
     problem_set = load_problem_set(key)
     submissions = load_submissions(answers, problem_set, default_name=submission)
     for item in submissions:
         item.model = model or item.model
         item.protocol = protocol or item.protocol
-    verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store)
-    return Graded(problem_set, submissions, verdicts, warnings)
+    judging = Judge(judge) if judge is not None else None  # a wrong model name, key or template fails here
+    verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store, judge=judging)
+    return Graded(problem_set, submissions, verdicts, warnings, judging.summary() if judging else None)
 
 
 def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
-                    store: bool = True) -> tuple[list[Verdict], list[str]]:
-    """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored."""
+                    store: bool = True, judge: Judge | None = None) -> tuple[list[Verdict], list[str]]:
+    """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored. A
+    `judge` decides what the checkers leave; its verdicts replace theirs, here and in the store."""
     verdicts: list[Verdict] = []
     warnings: list[str] = []
     known = {part.id for part in problem_set.parts()}
     db = Store() if store else None
+    if judge is not None:
+        judge.store = db
     try:
         key_id = db.save_problem_set(problem_set) if db else None
         for submission in submissions:
@@ -78,6 +87,7 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
                 warnings.append(f"{submission.name}: answers for parts the key does not have were kept but not "
                                 f"graded: {' '.join(unknown[:10])}")
             graded = grade_answers(problem_set, submission.answers, submission=submission.name)
+            submission_id = None
             if db:
                 submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
                 db.save_verdicts(submission_id, graded)
@@ -87,11 +97,114 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
                     db.save_trace(submission_id, submission.trace)
                 if submission.annotations:
                     db.save_human_verdicts(submission_id, submission.annotations)
+            if judge is not None:
+                for verdict in graded:
+                    judge.submit(submission_id, problem_set, problem_set.part(verdict.part_id),
+                                 submission.answers.get(verdict.part_id), verdict)
             verdicts += graded
+        if judge is not None:
+            verdicts = _with_judged(verdicts, judge.finish())
     finally:
         if db:
             db.close()
     return verdicts, warnings
+
+
+def _with_judged(verdicts: list[Verdict], judged: list[tuple[int | None, Verdict]]) -> list[Verdict]:
+    by_part = {(v.submission, v.part_id): v for _, v in judged}
+    return [by_part.get((v.submission, v.part_id), v) for v in verdicts]
+
+
+# ---- the judge over stored answers: regrade, runs, agreement ------------------------------------
+
+@dataclass
+class Regraded:
+    problem_set: ProblemSet
+    submission: dict
+    verdicts: list[Verdict]
+    judge: dict
+
+
+def regrade(ref: str | int, judge: JudgeConfig) -> Regraded:
+    """Judge a stored submission's answers again (never asking the model that answered): the parts the checkers
+    leave, and those a judge decided before. Decisive checker verdicts, people's verdicts and replies that were
+    cut off or refused are kept as they are."""
+    judging = Judge(judge)
+    with Store() as db:
+        row = db.submission(ref)
+        problem_set = db.problem_set(row["problem_set_id"])
+        judging.store = db
+        judge_stored(db, judging, row["id"], problem_set, again=True)
+        judging.finish()
+        verdicts = db.verdicts(row["id"])
+    return Regraded(problem_set, row, verdicts, judging.summary())
+
+
+def judge_stored(db: Store, judge: Judge, submission_id: int, problem_set: ProblemSet, again: bool) -> None:
+    """Send a stored submission's parts to the judge: those it may decide and, unless `again`, has not judged yet.
+    The checkers grade the stored answer first (their verdict is stored when it is decisive now)."""
+    answers, done = db.answers(submission_id), db.judgements(submission_id)
+    for stored in db.verdicts(submission_id):
+        if stored.part_id in done and not again:
+            continue
+        if stored.method == "human" or not (stored.method == "judge" or stored.verdict == "needs_review"):
+            continue
+        if NOT_ATTEMPTS & set(stored.tags):
+            continue
+        part = problem_set.part(stored.part_id)
+        fresh = grade_part(part, answers.get(part.id), stored.submission)
+        if fresh.verdict != "needs_review":
+            db.save_verdicts(submission_id, [fresh])
+            continue
+        judge.submit(submission_id, problem_set, part, answers.get(part.id), fresh)
+
+
+def judge_run(db: Store, judge: Judge, run_id: int, problem_set: ProblemSet) -> dict:
+    """After a run with --judge: wait for the judge, then judge what it has not (answers stored before a resume)."""
+    for row in db.submissions():
+        if row["name"].startswith(f"run{run_id}-"):
+            judge_stored(db, judge, row["id"], problem_set, again=False)
+    judge.finish()
+    return judge.summary()
+
+
+def agreement(ids: list[str] | None, problem_set_path: str | Path | None) -> tuple[str, dict]:
+    """(the problem set's title, how the judge's verdicts agree with people's) over stored submissions."""
+    from .judge import Pair, agreement_table
+
+    pairs: list[Pair] = []
+    undecided = not_judged = 0
+    with Store() as db:
+        rows = _selected_submissions(db, ids, problem_set_path)
+        for row in rows:
+            kinds = {part.id: part.kind for part in db.problem_set(row["problem_set_id"]).parts()}
+            ours = {v.part_id: v for v in db.verdicts(row["id"])}
+            for human in db.human_verdicts(row["id"]):
+                verdict = ours.get(human["part_id"])
+                if not human.get("verdict") or verdict is None:
+                    continue
+                if verdict.method != "judge":
+                    not_judged += 1
+                elif verdict.verdict == "needs_review":
+                    undecided += 1
+                else:
+                    pairs.append(Pair(row["name"], human["part_id"], kinds.get(human["part_id"], "?"),
+                                      human["verdict"], verdict.verdict))
+        title = rows[0]["problem_set"]
+    return title, agreement_table(pairs, undecided, not_judged)
+
+
+def _selected_submissions(db: Store, ids: list[str] | None, problem_set_path: str | Path | None) -> list[dict]:
+    """Stored submissions by id, or every one of a problem set."""
+    if not ids and problem_set_path is None:
+        raise TabenchError("give submission ids or --problem-set KEY; `tabench submissions` lists the ids")
+    if problem_set_path is not None:
+        rows = db.submissions_of(db.save_problem_set(load_problem_set(problem_set_path)))
+    else:
+        rows = [db.submission(ref) for ref in ids]
+    if not rows:
+        raise TabenchError("no stored submissions for that; grade some first")
+    return rows
 
 
 def stored_submissions() -> list[dict]:
@@ -153,15 +266,8 @@ def compare_stored(ids: list[str] | None, problem_set_path: str | Path | None) -
     """(the problem set's title, the comparison) of stored submissions: ids, or every one of a problem set."""
     from .report.compare import Sample, compare
 
-    if not ids and problem_set_path is None:
-        raise TabenchError("give submission ids or --problem-set KEY; `tabench submissions` lists the ids")
     with Store() as db:
-        if problem_set_path is not None:
-            rows = db.submissions_of(db.save_problem_set(load_problem_set(problem_set_path)))
-        else:
-            rows = [db.submission(ref) for ref in ids]
-        if not rows:
-            raise TabenchError("no stored submissions to compare; grade some first")
+        rows = _selected_submissions(db, ids, problem_set_path)
         samples = [Sample(r["model"] or r["name"], r["protocol"] or "—", db.verdicts(r["id"])) for r in rows]
         title = rows[0]["problem_set"]
     return title, compare(samples)

@@ -35,16 +35,22 @@ def grade_part(part: Part, answer: str | None, submission: str = "submission", s
         return Verdict(submission=submission, part_id=part.id, verdict="missing", score=0.0, points=points,
                        method="none", tags=[], rationale="no answer", extracted=None)
     text, injected = without_injections(clip(str(answer)))
-    pieces = split_for_blanks(text, part)
-    checks = []
-    for blank in part.blanks:
-        piece = pieces.get(blank.id) if len(part.blanks) > 1 else text
-        checks.append((blank.id, _check(piece, blank)))
-    verdict = _combine(checks, points, part, submission)
+    verdict = _combine(blank_checks(part, text), points, part, submission)
     if injected:
         verdict.tags.append("prompt_injection")
         verdict.rationale += " (text addressed to the grader was ignored)"
     return verdict
+
+
+def blank_checks(part: Part, text: str) -> list[tuple[str, Check]]:
+    """Each blank's check of an answer whose text addressed to the grader is already taken out."""
+    pieces = split_for_blanks(text, part)
+    return [(blank.id, _check(pieces.get(blank.id) if len(part.blanks) > 1 else text, blank)) for blank in part.blanks]
+
+
+def combine_checks(checks: list[tuple[str, Check]], points: float, part: Part, submission: str) -> Verdict:
+    """One part's verdict from its blanks' checks (the judge's checks replace those the checkers left)."""
+    return _combine(checks, points, part, submission)
 
 
 def _check(piece: str | None, blank) -> Check:

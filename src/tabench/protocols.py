@@ -66,9 +66,14 @@ def revised_answer(self_check_reply: str) -> str | None:
     return match.group(1).strip() if match and match.group(1).strip() else None
 
 
-def per_part_messages(problem_set: ProblemSet, part: Part, templates: dict[str, str]) -> list[dict]:
+def part_context(problem_set: ProblemSet, part: Part) -> str:
+    """What a part's question says before the part: its number and title, preamble, and shared sub-question text."""
     question = problem_set.question_of(part.id)
-    context = "\n\n".join(x.strip() for x in (f"Question {question.number}. {question.title}", question.preamble, part.context) if x.strip())
+    return "\n\n".join(x.strip() for x in (f"Question {question.number}. {question.title}", question.preamble, part.context) if x.strip())
+
+
+def per_part_messages(problem_set: ProblemSet, part: Part, templates: dict[str, str]) -> list[dict]:
+    context = part_context(problem_set, part)
     return [
         {"role": "system", "content": templates["system"].strip()},
         {"role": "user", "content": templates["per_part"].format(context=context + "\n\n", part=render_part(part)).strip()},

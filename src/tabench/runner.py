@@ -18,7 +18,7 @@ from typing import Callable
 
 from .errors import TabenchError
 from .grade import grade_part
-from .model import ProblemSet
+from .model import Part, ProblemSet, Verdict
 from .protocols import (TEMPLATE_NAMES, index_messages, per_part_messages, revised_answer, self_check_message,
                         solve_message, whole_messages)
 from .providers.base import Completion, ProviderError
@@ -50,10 +50,10 @@ class RunStopped(TabenchError):
     exit_code = 1
 
 
-def load_templates(folder: Path | None = None) -> dict[str, str]:
+def load_templates(folder: Path | None = None, names: tuple[str, ...] = TEMPLATE_NAMES) -> dict[str, str]:
     """Prompt templates: the packaged ones, each replaced by FOLDER/NAME.txt or $TABENCH_HOME/prompts/NAME.txt."""
     templates = {}
-    for name in TEMPLATE_NAMES:
+    for name in names:
         text = (resources.files("tabench") / "prompts" / f"{name}.txt").read_text(encoding="utf-8")
         for override in (default_home() / "prompts" / f"{name}.txt", (folder / f"{name}.txt") if folder else None):
             if override is not None and override.exists():
@@ -99,9 +99,12 @@ def call_with_retries(call: Callable[[], Completion], max_attempts: int, sleep=t
 
 class Runner:
     def __init__(self, store: Store, problem_set: ProblemSet, config: RunConfig, provider, templates: dict[str, str],
-                 sleep=time.sleep, on_progress: Callable[[int, int], None] | None = None):
+                 sleep=time.sleep, on_progress: Callable[[int, int], None] | None = None,
+                 on_graded: Callable[[int, Part, str, Verdict], None] | None = None):
         self.store, self.problem_set, self.config, self.provider = store, problem_set, config, provider
         self.templates, self.sleep, self.on_progress = templates, sleep, on_progress or (lambda done, total: None)
+        # called with each answer once it is stored and graded (the judge takes it from there)
+        self.on_graded = on_graded or (lambda submission_id, part, text, verdict: None)
         self.parts = [p for p in problem_set.parts() if p.kind != "admin"][: config.limit or None]
         self.key_id = store.save_problem_set(problem_set)
         self._names: dict[int, str] = {}  # submission id -> name, for the verdicts
@@ -195,6 +198,7 @@ class Runner:
         self.store.save_answers(submission_id, {part.id: text})
         verdict = grade_part(part, text, self._names[submission_id], stop_reason=stop_reason)
         self.store.save_verdicts(submission_id, [verdict])
+        self.on_graded(submission_id, part, text, verdict)
 
     # ---- protocols ------------------------------------------------------------------------------
 

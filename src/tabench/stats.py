@@ -57,3 +57,17 @@ def mean_and_standard_error(values: list[float]) -> tuple[float, float | None]:
         return mean, None
     variance = sum((v - mean) ** 2 for v in values) / (n - 1)
     return mean, (variance / n) ** 0.5
+
+
+def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
+    """Cohen's kappa of two raters over the same items; None when it is undefined: both raters gave every item
+    one and the same label, so agreement by chance is certain (0/0), which is not perfect agreement."""
+    n = len(pairs)
+    if not n:
+        return None
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[label] * second[label] for label in first) / (n * n)
+    if expected >= 1:
+        return None
+    observed = sum(a == b for a, b in pairs) / n
+    return (observed - expected) / (1 - expected)

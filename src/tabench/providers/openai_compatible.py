@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from .base import Completion, ProviderError, import_sdk, sdk_errors
+from .base import Completion, ProviderError, grammar_schema, import_sdk, portable_schema, sdk_errors
 
 _STOP = {"stop": "stop", "length": "length", "content_filter": "refusal", "tool_calls": "stop", None: "stop"}
+SCHEMA_NAME = "judge_reply"
+
+
+def response_format(schema: dict, flavour: str) -> dict:
+    """Structured output as a server takes it: OpenAI's `json_schema` (OpenAI, vLLM, Ollama, llama.cpp's own
+    server, Gemini), or `json_object` with the schema beside it (llama-cpp-python's server, which builds a
+    grammar from it, bounds and all)."""
+    if flavour == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": SCHEMA_NAME, "schema": portable_schema(schema),
+                                                       "strict": True}}
+    return {"type": "json_object", "schema": grammar_schema(schema)}
 
 
 class OpenAICompatible:
@@ -17,11 +28,12 @@ class OpenAICompatible:
                                      http_client=http_client)
         self._model = model
         self._key_variable = key_variable
+        self._flavour = "json_schema"  # becomes json_object once a server rejects json_schema
 
-    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float) -> Completion:
+    def complete(self, messages: list[dict], *, max_tokens: int, temperature: float,
+                 schema: dict | None = None) -> Completion:
         with sdk_errors(self._openai, self.name, self._key_variable):
-            response = self._client.chat.completions.create(
-                model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature)
+            response = self._create(messages, max_tokens, temperature, schema)
         try:
             choice = response.choices[0]
             text = choice.message.content or ""
@@ -32,3 +44,23 @@ class OpenAICompatible:
             raise ProviderError(f"{self.name}: malformed response (no choices)", True) from None
         usage = getattr(response, "usage", None)
         return Completion(text, stop, getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0)
+
+    def _create(self, messages, max_tokens, temperature, schema):
+        create = self._client.chat.completions.create
+        if schema is None:
+            return create(model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature)
+        try:
+            return create(model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature,
+                          response_format=response_format(schema, self._flavour))
+        except self._openai.APIStatusError as err:
+            if self._flavour != "json_schema" or not _rejects_json_schema(err):
+                raise
+        self._flavour = "json_object"  # the server said no to json_schema: ask as it understands, from now on
+        return create(model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature,
+                      response_format=response_format(schema, self._flavour))
+
+
+def _rejects_json_schema(err) -> bool:
+    """The server refused the request over its response format (llama-cpp-python's server answers 500 with
+    "Input should be 'text' or 'json_object'" at `response_format.type`)."""
+    return "json_schema" in str(err) or "response_format" in str(err)
