@@ -161,6 +161,7 @@ def judge_stored(db: Store, judge: Judge, submission_id: int, problem_set: Probl
 
 def judge_run(db: Store, judge: Judge, run_id: int, problem_set: ProblemSet) -> dict:
     """After a run with --judge: wait for the judge, then judge what it has not (answers stored before a resume)."""
+    judge.wait()
     for row in db.submissions():
         if row["name"].startswith(f"run{run_id}-"):
             judge_stored(db, judge, row["id"], problem_set, again=False)
@@ -233,11 +234,12 @@ def report_data(ref: str | int):
         problem_set = db.problem_set(row["problem_set_id"])
         verdicts, answers = db.verdicts(row["id"]), db.answers(row["id"])
         trace, human = db.trace(row["id"]), db.human_verdicts(row["id"])
+        judged = db.judgements(row["id"])
     meta = {"submission": row["name"], "model": row["model"] or "—", "protocol": row["protocol"] or "—",
             "date": row["created_at"], "problem set": problem_set.title, "source": row["source"] or "—"}
     if row["sample"] is not None:
         meta["sample"] = row["sample"]
-    return build_report(problem_set, verdicts, answers, meta, trace, human), row
+    return build_report(problem_set, verdicts, answers, meta, trace, human, judged), row
 
 
 def render_report(ref: str | int, fmt: str) -> tuple[str | bytes, dict]:

@@ -150,12 +150,23 @@ class Judge:
                 continue
             self._keep(item, index, ballot, calls)
 
-    def finish(self) -> list[tuple[int | None, Verdict]]:
-        """Wait for every answer, store them, and return every (submission id, verdict) the judge gave."""
+    def wait(self) -> None:
+        """Wait for every answer asked for so far, and store them."""
         while self._futures:
             self.collect(block=True)
+
+    def finish(self) -> list[tuple[int | None, Verdict]]:
+        """Wait for every answer, store them, and return every (submission id, verdict) the judge gave."""
+        self.wait()
         self._pool.shutdown(wait=True)
         return self.judged
+
+    def close(self) -> None:
+        """Drop the calls not started yet, store those in flight (after a run stopped or was interrupted)."""
+        for future in list(self._futures):
+            if future.cancel():
+                self._futures.pop(future)
+        self.finish()
 
     def summary(self) -> dict:
         prices = load_prices()

@@ -81,7 +81,13 @@ def run_command(
                 if judging is not None:
                     progress.update(task, description=f"{model} · {protocol} · judge")
                     judge_summary = application.judge_run(db, judging, run_id, problem_set)
+            except TabenchError:
+                if judging is not None:
+                    judging.close()  # keep what the judge already answered
+                raise
             except KeyboardInterrupt:
+                if judging is not None:
+                    judging.close()
                 progress.stop()
                 Console(stderr=True).print(f"tabench: run {run_id} interrupted; rerun the same command (or --resume {run_id}) to continue",
                                            markup=False, highlight=False)
@@ -96,7 +102,7 @@ def run_command(
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         if judging is not None:
-            print_judge_summary(judge_summary, f"run{run_id}-s0", quiet=True)
+            print_judge_summary(judge_summary, "ID", quiet=True)
         return
     cost = "price unknown (add it to $TABENCH_HOME/prices.json)" if result["cost_usd"] is None else f"${result['cost_usd']:.4f}"
     console.print(f"run {run_id}: {result['model']} · {result['protocol']} · {result['samples']} sample(s) · "

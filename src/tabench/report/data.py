@@ -21,6 +21,7 @@ class PartRow:
     reference: str
     needs_figure: bool
     human: dict | None = None
+    judge: dict | None = None  # when a judge decided (or tried): models, prompt_version, explanation, first_error, votes
 
     @property
     def badge(self) -> str:
@@ -55,7 +56,8 @@ class ReportData:
 
 
 def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict[str, str], meta: dict,
-                 trace: list[dict] | None = None, human: list[dict] | None = None) -> ReportData:
+                 trace: list[dict] | None = None, human: list[dict] | None = None,
+                 judged: dict[str, dict] | None = None) -> ReportData:
     by_id = {v.part_id: v for v in verdicts}
     human_by_id = {h["part_id"]: h for h in human or []}
     questions = []
@@ -68,6 +70,7 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
                 prompt=short(part.prompt, 300), answer=answers.get(part.id, ""), verdict=verdict,
                 reference=answer_summary(part, 200) if part.kind != "admin" else "not graded",
                 needs_figure=part.needs_figure, human=human_by_id.get(part.id),
+                judge=_judge_note((judged or {}).get(part.id), verdict),
             ))
         graded = [r.verdict for r in rows if r.verdict]
         questions.append(QuestionRow(question.number, question.title, short(question.preamble, 300), rows,
@@ -82,12 +85,23 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
     pairs = [(h["verdict"], by_id[pid].verdict) for pid, h in human_by_id.items()
              if h.get("verdict") and pid in by_id and by_id[pid].verdict != "needs_review"]
     summary["human_agreement"] = agreement(pairs) if pairs else None
+    summary["judged"] = [v.part_id for v in verdicts if v.method == "judge"]  # the verdicts a judge model gave
     turns = [{"role": t.get("role", "?"), "text": (t.get("text") or t.get("content") or "").strip()} for t in trace or []]
     prompt = next((t["text"] for t in turns if t["role"] == "user" and t["text"]), "")
     data = ReportData(problem_set.title, meta, prompt, questions, summary,
                       trace=[t for t in turns if t["text"] and t["role"] in ("system", "user", "assistant")])
     data.observations = observations(data, verdicts, problem_set)
     return data
+
+
+def _judge_note(judgement: dict | None, verdict: Verdict | None) -> dict | None:
+    """What a report shows of a judge's decision beside the verdict (only while the verdict is the judge's)."""
+    if judgement is None or verdict is None or verdict.method != "judge":
+        return None
+    votes = [b.get("verdict") or "could not read" for b in judgement["ballots"]]
+    return {"models": judgement["models"], "prompt_version": judgement["prompt_version"],
+            "explanation": judgement["explanation"], "first_error": judgement["first_error"],
+            "outcome": judgement["outcome"], "votes": votes if len(votes) > 1 else []}
 
 
 def observations(data: ReportData, verdicts: list[Verdict], problem_set: ProblemSet) -> list[str]:
