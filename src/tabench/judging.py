@@ -118,7 +118,7 @@ class Judge:
         self.collect()
         if self.failure is not None:
             return False
-        request = plan(problem_set, part, answer, verdict, self.templates)
+        request = plan(problem_set, part, answer, verdict, self.templates, self.config.max_tokens)
         if request is None:
             return False
         self.tally.parts += 1

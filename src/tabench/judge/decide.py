@@ -71,8 +71,9 @@ class Decision:
 
 
 def plan(problem_set: ProblemSet, part: Part, answer: str | None, verdict: Verdict,
-         templates: dict[str, str]) -> JudgeRequest | None:
-    """The judge request for this part's answer, or None when the judge has nothing to decide."""
+         templates: dict[str, str], max_tokens: int = 1024) -> JudgeRequest | None:
+    """The judge request for this part's answer (whose reply fits `max_tokens`), or None when the judge has
+    nothing to decide."""
     if verdict.verdict != "needs_review" or verdict.method == "human" or NOT_ATTEMPTS & set(verdict.tags):
         return None
     if not answer or not answer.strip() or not (part.solution.strip() or part.rubric):
@@ -89,7 +90,7 @@ def plan(problem_set: ProblemSet, part: Part, answer: str | None, verdict: Verdi
     question = part_context(problem_set, part) + "\n\n" + render_part(part)
     messages = judge_messages(templates, part=part, points=verdict.points, question=question, answer=text,
                               rubric=rubric, graded=graded)
-    return JudgeRequest(verdict.submission, part, verdict.points, messages, reply_schema([r.id for r in rubric]),
+    return JudgeRequest(verdict.submission, part, verdict.points, messages, reply_schema([r.id for r in rubric], max_tokens),
                         rubric, implicit, graded, checks, bool(injected))
 
 

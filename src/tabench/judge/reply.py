@@ -19,7 +19,7 @@ JudgeLabel = Literal["correct", "partially_correct", "incorrect"]
 LABELS: tuple[str, ...] = JudgeLabel.__args__
 ErrorTag = Literal[tuple(ERROR_TAGS)]  # type: ignore[valid-type]
 _EPSILON = 1e-6
-MAX_EXPLANATION, MAX_FIRST_ERROR = 1500, 400  # characters
+MAX_EXPLANATION, MAX_FIRST_ERROR = 1500, 400  # characters, at most one per token of the reply's limit
 
 
 def _known_tags(value):
@@ -48,9 +48,10 @@ class JudgeReply(BaseModel):
     score: float = Field(ge=0, le=1, description="the share of the part's points earned, from 0 to 1")
 
 
-def reply_schema(rubric_ids: list[str]) -> dict:
+def reply_schema(rubric_ids: list[str], max_tokens: int = 1024) -> dict:
     """The JSON schema sent as structured output: every field required, no other fields, references inlined
-    (grammar-based servers such as llama.cpp need no $defs), the rubric's ids as an enum of exactly that length."""
+    (grammar-based servers such as llama.cpp need no $defs), the rubric's ids as an enum of exactly that length.
+    The strings' lengths are bounded to fit the reply's token limit, so a grammar-bound reply can always end."""
     schema = JudgeReply.model_json_schema()
     definitions = schema.pop("$defs", {})
     schema = _inline(schema, definitions)
@@ -61,8 +62,8 @@ def reply_schema(rubric_ids: list[str]) -> dict:
     properties["tags"]["maxItems"] = len(ERROR_TAGS)
     # Bounds for grammar-constrained decoding (llama.cpp), which cannot otherwise end a string; servers with
     # strict schemas get them stripped (providers.base.portable_schema), and reading a reply does not enforce them.
-    properties["explanation"]["maxLength"] = MAX_EXPLANATION
-    properties["first_error"]["anyOf"][0]["maxLength"] = MAX_FIRST_ERROR
+    properties["explanation"]["maxLength"] = min(MAX_EXPLANATION, max_tokens)
+    properties["first_error"]["anyOf"][0]["maxLength"] = min(MAX_FIRST_ERROR, max(20, max_tokens // 4))
     return schema
 
 

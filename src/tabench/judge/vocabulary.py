@@ -31,5 +31,5 @@ ERROR_TAGS: dict[str, tuple[str, str]] = {
 
 
 def tag_lines() -> str:
-    """The vocabulary as lines for the judge's instructions."""
-    return "\n".join(f"- {tag}: {meaning} (e.g. {example})" for tag, (meaning, example) in ERROR_TAGS.items())
+    """The vocabulary as lines for the judge's instructions (the meanings; the examples are for people)."""
+    return "\n".join(f"- {tag}: {meaning}" for tag, (meaning, _example) in ERROR_TAGS.items())
