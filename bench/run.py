@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -155,6 +156,65 @@ def bench_runs() -> None:
         server_process.wait(timeout=10)
 
 
+def _judged_answers(problem_set, submissions: int) -> list[dict[str, str]]:
+    """`submissions` answer sets to every free-form part, each text different (so no judge call is cached)."""
+    parts = [p for p in problem_set.parts() if any(b.kind in ("short_text", "derivation", "code") for b in p.blanks)]
+    return [{p.id: f"Student {k} on {p.id}: the result follows from the definitions in two steps." for p in parts}
+            for k in range(submissions)]
+
+
+def bench_judge() -> None:
+    """Parts judged per second against a loopback judge that answers after 200 ms, at --judge-concurrency
+    1, 8 and 32, and the harness's own time per judge call (planning, cache lookup, reading, storing)."""
+    import subprocess
+    import tempfile
+
+    from tabench import app as application
+    from tabench import ingest
+    from tabench.answers import SubmissionInput
+    from tabench.grade import grade_part
+    from tabench.judge import TEMPLATE_NAMES, plan
+    from tabench.judging import Judge, JudgeConfig
+    from tabench.providers import get_provider
+    from tabench.runner import load_templates
+
+    problem_set = ingest(SEEDS / "002_c2737d6fc07f4f16.txt")
+    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fake_openai.py"), "--delay", "0.2", "--judge"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    url = server.stdout.readline().strip()
+    try:
+        provider = get_provider("openai/bench-judge", url)
+        part_id, text = next(iter(_judged_answers(problem_set, 1)[0].items()))
+        part = problem_set.part(part_id)
+        request = plan(problem_set, part, text, grade_part(part, text), load_templates(names=TEMPLATE_NAMES))
+        bare = lambda: provider.complete(request.messages, max_tokens=1024, temperature=0, schema=request.schema)  # noqa: E731
+        bare()
+        start = time.perf_counter()
+        for _ in range(10):
+            bare()
+        raw = (time.perf_counter() - start) / 10
+        for concurrency, submissions in ((1, 2), (8, 8), (32, 24)):
+            answers = _judged_answers(problem_set, submissions)
+            with tempfile.TemporaryDirectory() as home:
+                os.environ["TABENCH_HOME"] = home
+                judge = Judge(JudgeConfig(("openai/bench-judge",), url, concurrency=concurrency))
+                start = time.perf_counter()
+                application.grade_and_store(problem_set, [SubmissionInput(f"s{k}", a) for k, a in enumerate(answers)],
+                                            "bench", judge=judge)
+                elapsed = time.perf_counter() - start
+                summary = judge.summary()
+            parts = summary["decided"]
+            line = (f"judge, concurrency {concurrency:>2}: {parts} parts of 002 judged in {elapsed:.2f} s = "
+                    f"{parts / elapsed:.1f} parts/s (ideal {concurrency / 0.2:.0f}/s at 200 ms a call)")
+            if concurrency == 1:
+                line += (f"; harness overhead {(elapsed / parts - raw) * 1000:.1f} ms per part on top of "
+                         f"{raw * 1000:.1f} ms for the bare call (grading, planning, cache, reading, storing)")
+            print(line, flush=True)
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+
+
 def bench_import() -> None:
     from tabench import ingest
     from tabench.transcripts import import_text
@@ -169,7 +229,8 @@ def bench_import() -> None:
     print(f"import a {len(big) / 1e6:.1f} MB transcript: {time.perf_counter() - start:.2f} s")
 
 
-BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade, "import": bench_import, "runs": bench_runs}
+BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade, "import": bench_import, "runs": bench_runs,
+           "judge": bench_judge}
 
 
 def main(names: list[str]) -> None:
