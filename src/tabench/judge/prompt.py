@@ -61,8 +61,10 @@ def check_templates(templates: dict[str, str]) -> None:
 
 
 def prompt_version(templates: dict[str, str]) -> str:
-    """The prompt's version: ours, and a digest of the templates actually used (an override changes it)."""
-    digest = hashlib.sha256("\0".join(templates[name] for name in TEMPLATE_NAMES).encode()).hexdigest()[:8]
+    """The prompt's version: ours, and a digest of the templates actually used (an override changes it) and of
+    the tag vocabulary they are filled with."""
+    texts = [templates[name] for name in TEMPLATE_NAMES] + [tag_lines()]
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:8]
     return f"{PROMPT_VERSION}/{digest}"
 
 
