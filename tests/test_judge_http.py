@@ -275,8 +275,12 @@ def test_cached_judge_calls_are_not_repeated(home, tmp_path):
         again = runner.invoke(app, ["regrade", "latest", "--judge", "openai/judge-model", "--judge-base-url", judge.url])
         assert len(judge.requests) == 3 and again.exit_code == 0
     assert json.loads(first.stdout) == json.loads(second.stdout)
-    assert "3 calls (3 from the cache" not in second.output
     assert "0 calls (3 from the cache, 0 repairs)" in " ".join(again.output.split())
+    with Store(home / "tabench.db") as store:
+        calls = store.judge_calls(1)  # the judge's own accounting: every call, fresh or from the cache
+    assert [c["cached"] for c in calls] == [0, 0, 0, 1, 1, 1, 1, 1, 1]
+    assert sum(c["input_tokens"] for c in calls if not c["cached"]) == 30 and {c["model"] for c in calls} == {
+        "openai/judge-model"}
 
 
 def test_three_samples_take_the_majority_and_split_votes_need_review(home, tmp_path):

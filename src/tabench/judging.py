@@ -224,20 +224,27 @@ class Judge:
             calls.append(Call(key, completion, cached, repair))
             return completion
 
+        ballot = Ballot(model, sample, "")
         try:
             first = ask(request.messages, repair=False)
+            ballot.reply = first.text
             read = self._read(first, request)
             if isinstance(read, Vote):
-                return Ballot(model, sample, first.text, vote=read), calls
+                ballot.vote = read
+                return ballot, calls
             second = ask(repair_messages(request.messages, first.text, read), repair=True)
+            ballot.repair_reply = second.text
             reread = self._read(second, request)
         except ProviderError as err:
             if err.status not in PER_REQUEST_STATUSES:
                 raise
-            return Ballot(model, sample, "", error=f"the judge call failed: {err}"), calls
+            ballot.error = f"the judge call failed: {err}"
+            return ballot, calls
         if isinstance(reread, Vote):
-            return Ballot(model, sample, first.text, vote=reread, repair_reply=second.text), calls
-        return Ballot(model, sample, first.text, error=reread, repair_reply=second.text), calls
+            ballot.vote = reread
+        else:
+            ballot.error = reread
+        return ballot, calls
 
     def _read(self, completion: Completion, request: JudgeRequest) -> Vote | str:
         read = read_reply(completion.text, request.rubric, request.implicit, request.points)

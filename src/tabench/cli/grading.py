@@ -57,7 +57,7 @@ def grade(
     warn(graded.warnings)
     _print_graded(graded, as_json)
     if graded.judge is not None:
-        print_judge_summary(graded.judge, "latest", quiet=as_json)
+        print_judge_summary(graded.judge, "latest" if len(graded.submissions) == 1 else "ID", quiet=as_json)
 
 
 def _print_graded(graded, as_json: bool) -> None:
