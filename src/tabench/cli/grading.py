@@ -18,12 +18,13 @@ from ..stats import summarize
 from ..store import default_home
 from ..summary import BADGES, short
 from ..app import example_path
+from ..judging import JudgeConfig
 from .base import _fail, app, console, warn
-from .judge_options import (JUDGE, JUDGE_BASE_URL, JUDGE_CONCURRENCY, JUDGE_MAX_TOKENS, JUDGE_SAMPLES,
-                            JUDGE_TEMPERATURE, PROMPTS, judge_config, print_judge_summary)
+from .judge_options import PROMPTS, judge_options, print_judge_summary
 from .show import _print_import_notes, percent, print_index, print_summary, print_verdicts
 
 @app.command(rich_help_panel="Pipeline")
+@judge_options
 def grade(
     key: Path = typer.Argument(..., help="The problem set with solutions (a document or a ProblemSet JSON file)."),
     answers: Path = typer.Argument(
@@ -35,12 +36,7 @@ def grade(
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
     model: Optional[str] = typer.Option(None, "--model", help="Who answered (recorded for reports and comparisons)."),
     protocol: Optional[str] = typer.Option(None, "--protocol", help="How the model was asked: whole, interactive, per-part."),
-    judge: Optional[list[str]] = JUDGE,
-    judge_base_url: Optional[str] = JUDGE_BASE_URL,
-    judge_samples: int = JUDGE_SAMPLES,
-    judge_concurrency: int = JUDGE_CONCURRENCY,
-    judge_max_tokens: int = JUDGE_MAX_TOKENS,
-    judge_temperature: Optional[float] = JUDGE_TEMPERATURE,
+    judge: Optional[JudgeConfig] = None,
     prompts: Optional[Path] = PROMPTS,
 ) -> None:
     """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME).
@@ -48,10 +44,8 @@ def grade(
     JSON Lines rows may also carry "model", "protocol" and "sample"; `tabench compare` groups by them.
     With --judge, a judge model decides the free-form parts and whatever the checkers leave."""
     try:
-        config = judge_config(judge, judge_base_url, judge_samples, judge_concurrency, judge_max_tokens,
-                              judge_temperature, prompts)
         graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
-                                        store=not no_store, judge=config)
+                                        store=not no_store, judge=judge)
     except TabenchError as err:
         _fail(err)
     warn(graded.warnings)

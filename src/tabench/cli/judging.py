@@ -12,33 +12,26 @@ from rich.table import Table
 
 from .. import app as application
 from ..errors import TabenchError
+from ..judging import JudgeConfig
 from .base import _fail, app, console
-from .judge_options import (JUDGE, JUDGE_BASE_URL, JUDGE_CONCURRENCY, JUDGE_MAX_TOKENS, JUDGE_SAMPLES,
-                            JUDGE_TEMPERATURE, PROMPTS, judge_config, print_judge_summary)
+from .judge_options import PROMPTS, judge_options, print_judge_summary
 from .show import print_verdicts
 
 @app.command(rich_help_panel="Pipeline")
+@judge_options
 def regrade(
     ref: str = typer.Argument("latest", help="A submission id (see `tabench submissions`) or 'latest'."),
-    judge: Optional[list[str]] = JUDGE,
-    judge_base_url: Optional[str] = JUDGE_BASE_URL,
-    judge_samples: int = JUDGE_SAMPLES,
-    judge_concurrency: int = JUDGE_CONCURRENCY,
-    judge_max_tokens: int = JUDGE_MAX_TOKENS,
-    judge_temperature: Optional[float] = JUDGE_TEMPERATURE,
+    judge: Optional[JudgeConfig] = None,
     prompts: Optional[Path] = PROMPTS,
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts and the judge's summary as JSON."),
 ) -> None:
     """Judge a stored submission's answers again, without asking the model that answered anything.
 
-    The judge decides the parts the checkers leave (and those a judge decided before); decisive checker
-    verdicts, people's verdicts and replies cut off or refused stay as they are."""
+    Checkers' decisive verdicts, people's verdicts and replies cut off or refused stay as they are."""
     try:
-        config = judge_config(judge, judge_base_url, judge_samples, judge_concurrency, judge_max_tokens,
-                              judge_temperature, prompts)
-        if config is None:
+        if judge is None:
             raise TabenchError("regrade needs a judge: add --judge MODEL, e.g. --judge openai/gpt-4o-mini")
-        result = application.regrade(ref, config)
+        result = application.regrade(ref, judge)
     except TabenchError as err:
         _fail(err)
     if as_json:

@@ -17,13 +17,13 @@ from ..ingest import load_problem_set
 from ..stats import summarize
 from ..store import Store
 from ..summary import short
-from ..judging import Judge
+from ..judging import Judge, JudgeConfig
 from .base import _fail, app, console
-from .judge_options import (JUDGE, JUDGE_BASE_URL, JUDGE_CONCURRENCY, JUDGE_MAX_TOKENS, JUDGE_SAMPLES,
-                            JUDGE_TEMPERATURE, judge_config, print_judge_summary)
+from .judge_options import judge_options, print_judge_summary
 from .show import print_summary
 
 @app.command(name="run", rich_help_panel="Pipeline")
+@judge_options
 def run_command(
     key: Path = typer.Argument(..., help="The problem set (a document or a ProblemSet JSON file)."),
     model: str = typer.Option(..., "--model", "-m", help="provider/model: openai/…, anthropic/…, google/…, local/smollm2."),
@@ -37,12 +37,7 @@ def run_command(
     resume: Optional[int] = typer.Option(None, "--resume", help="Continue this run (rerunning the same command does too)."),
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="A folder of prompt templates that replace the packaged ones."),
     as_json: bool = typer.Option(False, "--json", help="Print the run's summary as JSON."),
-    judge: Optional[list[str]] = JUDGE,
-    judge_base_url: Optional[str] = JUDGE_BASE_URL,
-    judge_samples: int = JUDGE_SAMPLES,
-    judge_concurrency: int = JUDGE_CONCURRENCY,
-    judge_max_tokens: int = JUDGE_MAX_TOKENS,
-    judge_temperature: Optional[float] = JUDGE_TEMPERATURE,
+    judge: Optional[JudgeConfig] = None,
 ) -> None:
     """Run a model on a problem set: answers are stored and graded as they arrive; reruns resume.
 
@@ -62,9 +57,7 @@ def run_command(
                            base_url=base_url)
         templates, prices = load_templates(prompts), load_prices()
         provider = get_provider(model, base_url)
-        config_of_judge = judge_config(judge, judge_base_url, judge_samples, judge_concurrency, judge_max_tokens,
-                                       judge_temperature, prompts)
-        judging = Judge(config_of_judge) if config_of_judge else None
+        judging = Judge(judge) if judge else None
         with Store() as db, Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                      TimeElapsedColumn(), console=Console(stderr=True), transient=as_json) as progress:
             task = progress.add_task(f"{model} · {protocol}", total=None)
