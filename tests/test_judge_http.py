@@ -278,7 +278,9 @@ def test_cached_judge_calls_are_not_repeated(home, tmp_path):
     assert "0 calls (3 from the cache, 0 repairs)" in " ".join(again.output.split())
     with Store(home / "tabench.db") as store:
         calls = store.judge_calls(1)  # the judge's own accounting: every call, fresh or from the cache
+        history = store.db.execute("SELECT COUNT(*) FROM judgements WHERE part_id = '9'").fetchone()[0]
     assert [c["cached"] for c in calls] == [0, 0, 0, 1, 1, 1, 1, 1, 1]
+    assert history == 3  # each judging is kept; the latest counts
     assert sum(c["input_tokens"] for c in calls if not c["cached"]) == 30 and {c["model"] for c in calls} == {
         "openai/judge-model"}
 

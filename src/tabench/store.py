@@ -88,9 +88,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             submission_id INTEGER NOT NULL REFERENCES submissions(id),
             part_id TEXT NOT NULL, models TEXT NOT NULL, prompt_version TEXT NOT NULL, prompt TEXT NOT NULL,
             ballots TEXT NOT NULL, outcome TEXT NOT NULL, explanation TEXT NOT NULL, first_error TEXT,
-            rubric TEXT NOT NULL, judged_at TEXT NOT NULL,
-            PRIMARY KEY (submission_id, part_id)
+            rubric TEXT NOT NULL, judged_at TEXT NOT NULL
         );
+        CREATE INDEX judgements_by_part ON judgements (submission_id, part_id);
         CREATE TABLE judge_calls (
             submission_id INTEGER REFERENCES submissions(id), part_id TEXT NOT NULL, model TEXT NOT NULL,
             response_key TEXT NOT NULL, cached INTEGER NOT NULL, repair INTEGER NOT NULL,
@@ -327,16 +327,18 @@ class Store:
     # ---- the judge's provenance ----------------------------------------------------------------
 
     def save_judgement(self, submission_id: int, part_id: str, record: dict) -> None:
-        """How a judge decided a part: its models, prompt version, the prompt, each raw reply, the outcome."""
+        """How a judge decided a part: its models, prompt version, the prompt, each raw reply, the outcome. Kept
+        beside earlier judgements of the part (a regrade adds one; the latest is the one that counts)."""
         with self.db:
             self.db.execute(
-                "INSERT OR REPLACE INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (submission_id, part_id, json.dumps(record["models"]), record["prompt_version"],
                  json.dumps(record["prompt"], ensure_ascii=False), json.dumps(record["ballots"], ensure_ascii=False),
                  record["outcome"], record["explanation"], record["first_error"], json.dumps(record["rubric"]), _now()),
             )
 
     def judgements(self, submission_id: int) -> dict[str, dict]:
+        """The latest judgement of each judged part."""
         rows = self.db.execute(
             "SELECT part_id, models, prompt_version, prompt, ballots, outcome, explanation, first_error, rubric, "
             "judged_at FROM judgements WHERE submission_id = ? ORDER BY rowid", (submission_id,))
