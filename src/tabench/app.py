@@ -105,6 +105,8 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
         if judge is not None:
             verdicts = _with_judged(verdicts, judge.finish())
     finally:
+        if judge is not None:
+            judge.close()  # after an error: what the judge answered is stored, what it had not started is dropped
         if db:
             db.close()
     return verdicts, warnings
@@ -131,11 +133,14 @@ def regrade(ref: str | int, judge: JudgeConfig) -> Regraded:
     cut off or refused are kept as they are."""
     judging = Judge(judge)
     with Store() as db:
-        row = db.submission(ref)
-        problem_set = db.problem_set(row["problem_set_id"])
         judging.store = db
-        judge_stored(db, judging, row["id"], problem_set, again=True)
-        judging.finish()
+        try:
+            row = db.submission(ref)
+            problem_set = db.problem_set(row["problem_set_id"])
+            judge_stored(db, judging, row["id"], problem_set, again=True)
+            judging.finish()
+        finally:
+            judging.close()
         verdicts = db.verdicts(row["id"])
     return Regraded(problem_set, row, verdicts, judging.summary())
 
