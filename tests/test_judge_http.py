@@ -3,6 +3,7 @@ SDK's transport), driven through the CLI and the application layer."""
 
 import json
 import re
+import time
 from pathlib import Path
 
 import httpx2
@@ -108,6 +109,7 @@ def test_free_form_parts_of_the_seeds_get_the_scripted_verdicts(home, tmp_path, 
         part = problem_set.part(part_of(body))
         blocks = blocks_of(body)
         assert body["model"] == "judge-model" and body["messages"][0]["role"] == "system"
+        assert body["max_tokens"] == 1024 and body["temperature"] == 0
         assert blocks["REFERENCE"] == neutralise(part.solution.strip())  # the reference of that part, whole
         assert blocks["ANSWER"] == answers[part.id]
         points = part.points if part.points is not None else 1.0
@@ -345,11 +347,23 @@ def test_regrade_asks_the_answering_model_nothing(home):
 
 
 def test_a_run_with_a_judge_judges_answers_as_they_arrive(home):
-    with FakeOpenAI(answer=answering_model) as model, \
-            ScriptedJudge(lambda part, n, body: ("partially_correct", 0.5)) as judge:
+    (home / "prices.json").write_text(json.dumps({"openai/j": {"input": 2.0, "output": 8.0}}))
+    answered, judged_at = [], []
+
+    def answer(prompt):
+        answered.append(time.monotonic())
+        return answering_model(prompt)
+
+    def script(part, n, body):
+        judged_at.append(time.monotonic())
+        return ("partially_correct", 0.5)
+
+    with FakeOpenAI(answer=answer, delay=0.05) as model, ScriptedJudge(script) as judge:
         result = runner.invoke(app, ["run", str(example_path()), "--model", "openai/m", "--base-url", model.url,
-                                     "--judge", "openai/j", "--judge-base-url", judge.url, "--json"])
+                                     "--max-concurrency", "1", "--judge", "openai/j", "--judge-base-url", judge.url,
+                                     "--json"])
     assert result.exit_code == 0, result.output
+    assert min(judged_at) < max(answered)  # the judge was at work while the model was still answering
     summary = json.loads(result.stdout)["judge"]
     with Store(home / "tabench.db") as store:
         verdicts = store.verdicts(1)
@@ -359,6 +373,8 @@ def test_a_run_with_a_judge_judges_answers_as_they_arrive(home):
     assert all(v.verdict == "partially_correct" for v in judged)
     assert summary["parts"] == summary["decided"] == len(judged) == len(judge.requests)
     assert summary["input_tokens"] == 10 * len(judged)  # the fake server's usage, counted for the judge alone
+    assert summary["cost_usd"] == pytest.approx((10 * 2.0 + 5 * 8.0) * len(judged) / 1e6)
+    assert json.loads(result.stdout)["input_tokens"] == 10 * len(answered)  # the run's own line: the model's calls
 
 
 # ---- other providers and servers -------------------------------------------------------------------
