@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import EXAM, SHARED
+from conftest import SHARED
 from tabench import ingest
 from tabench.checkers.result import Check
 from tabench.grade import grade_part
@@ -277,4 +277,3 @@ def test_exam_parts_the_judge_may_decide(exam):
     for part in free:
         answer = f"My answer to {part.id}: it follows from the definitions."
         assert plan(exam, part, answer, grade_part(part, answer), TEMPLATES) is not None
-    assert EXAM.exists()
