@@ -113,7 +113,8 @@ def test_free_form_parts_of_the_seeds_get_the_scripted_verdicts(home, tmp_path, 
         assert blocks["REFERENCE"] == neutralise(part.solution.strip())  # the reference of that part, whole
         assert blocks["ANSWER"] == answers[part.id]
         points = part.points if part.points is not None else 1.0
-        assert blocks["RUBRIC"].startswith(f"- reference ({points:g} points): The answer reaches the reference")
+        shown = "1 point" if points == 1 else f"{points:g} points"
+        assert blocks["RUBRIC"].startswith(f"- reference ({shown}): The answer reaches the reference")
         assert part.prompt.strip()[:80] in blocks["QUESTION"]
         assert answers[part.id] not in body["messages"][0]["content"]  # the answer never reaches the instructions
         fmt = body["response_format"]

@@ -23,7 +23,7 @@ PLACEHOLDERS = {
     "judge_system": {"tags": "the error tags, one per line with its meaning"},
     "judge_user": {
         "part_id": "the part's id, e.g. 3.b",
-        "points": "the part's points",
+        "points": "the part's points, e.g. 5 points",
         "fields": "which answer fields the judge grades (all, or those the checkers left)",
         "question": "the QUESTION block: the question's shared text and the part",
         "reference": "the REFERENCE block: the part's reference solution",
@@ -79,8 +79,12 @@ def block(name: str, text: str, tag: str) -> str:
     return f"<<<{label} {tag}>>>\n{neutralise(text.strip())}\n<<<END {label} {tag}>>>"
 
 
+def points_text(points: float) -> str:
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
 def rubric_text(rubric: list[RubricItem]) -> str:
-    return "\n".join(f"- {item.id} ({item.points:g} points): {' '.join(item.text.split())}" for item in rubric)
+    return "\n".join(f"- {item.id} ({points_text(item.points)}): {' '.join(item.text.split())}" for item in rubric)
 
 
 def fields_text(part: Part, graded: list[str]) -> str:
@@ -100,7 +104,7 @@ def judge_messages(templates: dict[str, str], *, part: Part, points: float, ques
     tag = hashlib.sha256(json.dumps(contents, sort_keys=True).encode()).hexdigest()[:12]
     blocks = {name: block(name, contents[name], tag) for name in BLOCKS}
     system = templates["judge_system"].format(tags=tag_lines())
-    user = templates["judge_user"].format(part_id=part.id, points=f"{points:g}", fields=fields_text(part, graded),
+    user = templates["judge_user"].format(part_id=part.id, points=points_text(points), fields=fields_text(part, graded),
                                           **blocks)
     return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
 
