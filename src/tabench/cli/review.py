@@ -44,11 +44,11 @@ def review(
         served = prepare(port, name, problem_set_id, blind)
     except TabenchError as err:
         _fail(err)
-    console.print(f"tabench review: grading as {name}; open {served.url}", highlight=False, soft_wrap=True)
-    console.print("stop with Ctrl-C", highlight=False)
-    if not no_browser:
-        webbrowser.open(served.url)
     try:
+        console.print(f"tabench review: grading as {name}; open {served.url}", highlight=False, soft_wrap=True)
+        console.print("stop with Ctrl-C", highlight=False)
+        if not no_browser:
+            webbrowser.open(served.url)
         served.run()
     except KeyboardInterrupt:
         pass
