@@ -279,24 +279,27 @@ def review_part(problem_set_id: str, part_id: str) -> PartReview:
                           [{"id": p.id, **by_part[p.id]} for p in problem_set.parts() if p.id in by_part])
 
 
-def next_to_review(problem_set_id: str | None = None, after: str | None = None) -> tuple[str, str] | None:
+def next_to_review(problem_set_id: str | None = None, after: str | None = None,
+                   parts: list[dict] | None = None) -> tuple[str, str] | None:
     """(problem set id, part id) of the next part with an answer that needs a person: after part `after` of that
-    problem set (wrapping round), or the first one anywhere; None when nothing needs a person."""
-    from .review import progress
+    problem set (wrapping round; `parts`: its parts' progress, when known), else in the other problem sets; None
+    when nothing needs a person."""
+    from .review import next_part_needing, progress
 
+    if problem_set_id is not None and parts is not None:
+        found = next_part_needing(parts, after)
+        if found is not None:
+            return problem_set_id, found
     with Store() as db:
-        sets = db.problem_sets()
-        if problem_set_id is not None:
-            sets = [row for row in sets if row["id"] == problem_set_id] + [row for row in sets if row["id"] != problem_set_id]
-        for row in sets:
+        stored = db.problem_sets()
+        for row in sorted(stored, key=lambda r: r["id"] != problem_set_id):  # that problem set first
+            if row["id"] == problem_set_id and parts is not None:
+                continue
             by_part = progress(_review_answers(db, row["id"]))
-            order = [p.id for p in db.problem_set(row["id"]).parts() if p.id in by_part]
-            if after is not None and row["id"] == problem_set_id and after in order:
-                start = order.index(after) + 1
-                order = order[start:] + order[:start]
-            for part_id in order:
-                if by_part[part_id]["needs_person"]:
-                    return row["id"], part_id
+            ordered = [dict(by_part[p.id], id=p.id) for p in db.problem_set(row["id"]).parts() if p.id in by_part]
+            found = next_part_needing(ordered, after if row["id"] == problem_set_id else None)
+            if found is not None:
+                return row["id"], found
     return None
 
 

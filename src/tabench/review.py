@@ -211,5 +211,15 @@ def progress(answers: list[ReviewAnswer]) -> dict[str, dict]:
     return out
 
 
+def next_part_needing(parts: list[dict], after: str | None = None) -> str | None:
+    """The id of the first part (in `parts`' order, each with its `needs_person` count) after part `after`,
+    wrapping round, that has an answer that needs a person; None when none has."""
+    order = [part["id"] for part in parts]
+    if after in order:
+        start = order.index(after) + 1
+        parts = parts[start:] + parts[:start]
+    return next((part["id"] for part in parts if part["needs_person"]), None)
+
+
 def total_progress(by_part: dict[str, dict]) -> dict:
     return {key: sum(counts[key] for counts in by_part.values()) for key in ("answers", "needs_person", "reviewed")}

@@ -87,7 +87,7 @@ class Pages:
                             reference=answer_summary(review.part, 400), next_url=self._next_url(request, review))
 
     def _next_url(self, request: Request, review) -> str:
-        target = application.next_to_review(review.problem_set_id, after=review.part.id)
+        target = application.next_to_review(review.problem_set_id, after=review.part.id, parts=review.parts)
         blind = self._blind(request)
         return self.part_url(*target, blind) if target else self._linker(blind)("/sets")
 

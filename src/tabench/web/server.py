@@ -56,14 +56,20 @@ class Served:
     url: str
     sock: socket.socket
     app: Starlette
+    server: object = None  # the uvicorn server, once running
 
     def run(self) -> None:
-        """Serve until Ctrl-C (or SIGTERM)."""
+        """Serve until Ctrl-C or SIGTERM (in the main thread), or until stop()."""
         import uvicorn
 
         config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
                                 server_header=False, date_header=False)
-        uvicorn.Server(config).run(sockets=[self.sock])
+        self.server = uvicorn.Server(config)
+        self.server.run(sockets=[self.sock])
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
 
 
 def prepare(port: int, grader: str, problem_set_id: str | None = None, blind: bool = False) -> Served:
