@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tabench import app as application
 from tabench.cli import app, example_path
+from tabench.store import Store
 
 runner = CliRunner()
 CLASS_200 = Path(__file__).parent / "fixtures" / "class_200.jsonl"
@@ -140,5 +141,7 @@ def test_export_errors_are_one_line(tmp_path):
     edited.write_text(example_path().read_text().replace("Practice Quiz", "Edited Quiz"))
     never = invoke("export", "--problem-set", edited)
     assert never.exit_code == 2 and "no stored submissions of this problem set" in never.stderr
+    with Store() as db:  # looking a key up stores nothing
+        assert db.db.execute("SELECT COUNT(*) FROM problem_sets").fetchone()[0] == 2
     bad = invoke("export", "--problem-set", other, "--format", "xlsx")
     assert bad.exit_code == 2 and "unknown format 'xlsx'" in bad.stderr

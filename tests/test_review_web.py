@@ -135,6 +135,12 @@ def test_rubric_change_rescores_and_reload_shows_the_saved_state(home):
         assert group.locator('[data-role="human-score"]').inner_text() == "1"
         assert "correct" in group.locator('[data-role="human"]').inner_text()
         assert "scored again" in group.locator('[data-role="human"]').inner_text()
+        # filters: by rubric item met, and what still needs a person
+        assert page.locator('[data-role="show-item"]').all_inner_texts() == ["item 1 met (1)", "item 2 met (1)"]
+        page.locator('[data-role="show-item"]').first.click()
+        assert page.locator("section.group").count() == 1 and "show=item%3Ar1" in page.url
+        page.locator('[data-role="show-needs"]').click()
+        assert page.locator("section.group").count() == 0 and page.locator('[data-role="none-shown"]').is_visible()
         assert page.errors == []
     with Store() as db:
         events = db.human_verdict_events(1, "1")

@@ -16,8 +16,8 @@ from .grade import grade as grade_answers
 from .ingest import load_problem_set
 from .ingest.loader import read_text
 from .key import with_parsed_forms
-from .model import ProblemSet, Verdict
-from .store import Store
+from .model import Part, ProblemSet, Question, RubricItem, Verdict
+from .store import Store, problem_set_key
 
 REPORT_FORMATS = ("md", "html", "tex", "pdf", "json")
 
@@ -200,12 +200,12 @@ def stored_problem_set_id(ref: str | Path) -> str:
     """The stored id of a problem set: its key (a document or ProblemSet file, as it was graded) or a stored id."""
     with Store() as db:
         stored = [row["id"] for row in db.problem_sets()]
-        if Path(ref).is_file():
-            problem_set_id = db.save_problem_set(load_problem_set(ref))
-            if problem_set_id in stored:
-                return problem_set_id
-            raise TabenchError(f"{ref}: no stored submissions of this problem set (was the key edited after grading?); "
-                               "grade answers against it first, or see `tabench submissions`")
+    if Path(ref).is_file():
+        problem_set_id = problem_set_key(load_problem_set(ref))
+        if problem_set_id in stored:
+            return problem_set_id
+        raise TabenchError(f"{ref}: no stored submissions of this problem set (was the key edited after grading?); "
+                           "grade answers against it first, or see `tabench submissions`")
     matches = [row_id for row_id in stored if row_id.startswith(str(ref))] if str(ref) else []
     if len(matches) != 1:
         raise TabenchError(f"{ref}: not a key file nor the id of a stored problem set; give the key the answers were "
@@ -248,11 +248,11 @@ class PartReview:
 
     problem_set_id: str
     title: str
-    part: object  # model.Part
-    question: object  # model.Question
-    rubric: list
+    part: Part
+    question: Question
+    rubric: list[RubricItem]
     comments: list[str]
-    groups: list
+    groups: list  # review.AnswerGroup, in review order
     progress: dict  # this part: answers, needs_person, reviewed
     set_progress: dict  # the whole problem set
     parts: list[dict]  # every gradable part with its progress, for moving between parts

@@ -126,6 +126,17 @@ def group_answers(answers: list[ReviewAnswer]) -> list[AnswerGroup]:
     return sorted(groups.values(), key=lambda g: (g.rank, -len(g.members), g.first.submission_id))
 
 
+def filter_groups(groups: list[AnswerGroup], show: str | None) -> list[AnswerGroup]:
+    """`needs`: the groups with an answer that needs a person; `item:ID`: those a person graded with rubric item
+    ID met; anything else: all of them."""
+    if show == "needs":
+        return [group for group in groups if group.needs_person]
+    if show and show.startswith("item:"):
+        item_id = show[len("item:"):]
+        return [group for group in groups if any(m.human and item_id in m.human["rubric"] for m in group.members)]
+    return groups
+
+
 # ---- rubric ------------------------------------------------------------------------------------
 
 def merged_rubric(key_items: list[RubricItem], edits: list[dict]) -> list[RubricItem]:

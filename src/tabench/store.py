@@ -138,6 +138,11 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def problem_set_key(problem_set: ProblemSet) -> str:
+    """The id a problem set is stored under: a hash of its JSON, so the same key always finds the same rows."""
+    return hashlib.sha256(problem_set.model_dump_json().encode()).hexdigest()[:16]
+
+
 _EVENT_KEYS = ("id", "submission_id", "part_id", "grader", "created_at", "old_verdict", "old_score", "verdict", "score",
                "points", "tags", "comment", "rubric", "source")
 
@@ -195,7 +200,7 @@ class Store:
 
     def save_problem_set(self, problem_set: ProblemSet) -> str:
         data = problem_set.model_dump_json()
-        key = hashlib.sha256(data.encode()).hexdigest()[:16]
+        key = problem_set_key(problem_set)
         with self.db:
             self.db.execute(
                 "INSERT OR IGNORE INTO problem_sets VALUES (?, ?, ?, ?, ?)",

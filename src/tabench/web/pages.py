@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from .. import app as application
 from ..errors import TabenchError
 from ..report.escape import html_rich
+from ..review import filter_groups
 from ..summary import BADGES, answer_summary
 
 _ENV = Environment(loader=PackageLoader("tabench.web", "templates"), autoescape=select_autoescape(["html", "j2"]))
@@ -43,11 +44,10 @@ class Pages:
         return request.query_params.get("blind", "1" if self.settings.blind else "0") == "1"
 
     def _linker(self, blind: bool):
-        def link(path: str) -> str:
-            quoted = quote(path, safe="/")
-            if blind == self.settings.blind:
-                return quoted
-            return quoted + "?" + urlencode({"blind": "1" if blind else "0"})
+        def link(path: str, **params: str) -> str:
+            if blind != self.settings.blind:
+                params["blind"] = "1" if blind else "0"
+            return quote(path, safe="/") + ("?" + urlencode(params) if params else "")
         return link
 
     def _render(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
@@ -83,7 +83,9 @@ class Pages:
         except TabenchError as err:
             return self._error(request, err)
         points = review.groups[0].first.automatic.points if review.groups else (review.part.points or 1.0)
-        return self._render(request, "part.html.j2", r=review, points=points,
+        show = request.query_params.get("show") or ""
+        return self._render(request, "part.html.j2", r=review, points=points, show=show,
+                            groups=filter_groups(review.groups, show), items_met=_items_met(review.groups),
                             reference=answer_summary(review.part, 400), next_url=self._next_url(request, review))
 
     def _next_url(self, request: Request, review) -> str:
@@ -137,6 +139,16 @@ async def _json_body(request: Request) -> dict | Response:
     if not isinstance(body, dict):
         return JSONResponse({"error": "the request is not a JSON object"}, status_code=400)
     return body
+
+
+def _items_met(groups) -> dict[str, int]:
+    """How many answers a person graded with each rubric item met."""
+    counts: dict[str, int] = {}
+    for group in groups:
+        for member in group.members:
+            for item_id in member.human["rubric"] if member.human else []:
+                counts[item_id] = counts.get(item_id, 0) + 1
+    return counts
 
 
 def _number(value) -> float | None:
