@@ -75,6 +75,7 @@ def test_groups_and_review_order():
     assert [[m.submission_id for m in g.members] for g in groups] == [[3, 4], [5, 7], [1, 2], [6]]
     assert [g.rank for g in groups] == [0, 1, 2, 2]
     assert [m.submission_id for m in groups[2].other_texts] == [2]  # same final answer, other working
+    assert groups[2].by_final_answer and not groups[0].by_final_answer
     assert groups[0].needs_person == 2 and groups[2].needs_person == 0
     graded = dict(verdict="correct", score=4.0, rubric=[], comment="", tags=[], grader="t", created_at="", source="review")
     answers[2].event = graded

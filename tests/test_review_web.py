@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import HW12, SEEDS
-from review_server import browser_page, review_server
+from review_server import browser_page, request, review_server, session
 from tabench import app as application
 from tabench.cli import app, example_path
 from tabench.store import Store
@@ -160,7 +160,7 @@ def test_identical_answers_of_200_submissions_are_graded_once_per_group(home):
         assert page.url.endswith(f"/review/{problem_set_id}/4")  # the one part that needs a person
         page.wait_for_selector("section.group.current")
         counts = page.locator('section.group [data-role="count"]').all_inner_texts()
-        assert counts == ["80 identical final answers", "80 identical final answers", "40 identical final answers"]
+        assert counts == ["80 identical answers", "80 identical answers", "40 identical answers"]
         assert page.locator("section.group").count() == 3  # 200 answers, three texts
         assert "student0" not in page.content()  # blind: no submission names on the page
         page.keyboard.press("j")
@@ -199,3 +199,21 @@ def test_identical_answers_of_200_submissions_are_graded_once_per_group(home):
             by_text.setdefault(text, set()).add((event["verdict"], event["score"]))
     assert sorted(by_text.values(), key=str) == [{("correct", 6.0)}, {("incorrect", 0.0)},
                                                  {("partially_correct", 2.0)}]
+
+
+def test_problem_set_option_opens_on_that_problem_sets_first_answer_to_review(home, tmp_path):
+    cli("grade", HW12, SEED_000)  # stored first: without the option, the page would open here
+    answers = tmp_path / "one.json"
+    answers.write_text(json.dumps({"3.a": "8192", "5.b": "it is convex"}))
+    cli("grade", example_path(), answers)
+    problem_set_id = application.stored_problem_set_id(example_path())
+    with review_server(home, "--problem-set", str(example_path())) as review:
+        cookie, _ = session(review)
+        status, headers, _ = request(review, "GET", "/", headers={"Cookie": cookie})
+        assert status == 303 and headers["location"] == f"/review/{problem_set_id}/5.b"
+    with review_server(home) as review:
+        cookie, _ = session(review)
+        status, headers, _ = request(review, "GET", "/", headers={"Cookie": cookie})
+        assert headers["location"] == f"/review/{application.stored_problem_set_id(HW12)}/{needs_review(1)[0]}"
+    unknown = runner.invoke(app, ["review", "--no-browser", "--problem-set", str(tmp_path / "nope.md")])
+    assert unknown.exit_code == 2 and "not a key file nor the id of a stored problem set" in unknown.stderr

@@ -68,6 +68,11 @@ class AnswerGroup:
         return min(member.rank for member in self.members)
 
     @property
+    def by_final_answer(self) -> bool:
+        """Grouped by the final answer a checker read (else by the whole text)."""
+        return self.key.startswith("final:")
+
+    @property
     def needs_person(self) -> int:
         """How many of its answers still need a person."""
         return sum(member.needs_person for member in self.members)
@@ -106,7 +111,7 @@ def _normalized(text: str) -> str:
     return " ".join(text.split())
 
 
-def group_key(answer: ReviewAnswer) -> str:
+def group_key(answer: ReviewAnswer) -> str:  # "final:…" or "text:…"
     """The final answer a checker read and decided on; otherwise (a checker that could not decide may have read
     only a fragment) the whole answer, whitespace aside."""
     automatic = answer.automatic
