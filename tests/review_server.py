@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
+from conftest import chromium_path
 
 START_TIMEOUT = 60  # seconds for the server to print its URL (imports are slow on a loaded machine)
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -98,15 +97,6 @@ def session(review: Review) -> tuple[str, str]:
 def post_json(review: Review, path: str, data: dict, headers: dict) -> tuple[int, dict, str]:
     return request(review, "POST", path, body=json.dumps(data).encode(),
                    headers={"Content-Type": "application/json", **headers})
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI: .ci/run should install it")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return path
 
 
 @contextmanager
