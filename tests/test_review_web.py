@@ -135,6 +135,10 @@ def test_rubric_change_rescores_and_reload_shows_the_saved_state(home):
         assert group.locator('[data-role="human-score"]').inner_text() == "1"
         assert "correct" in group.locator('[data-role="human"]').inner_text()
         assert "scored again" in group.locator('[data-role="human"]').inner_text()
+        group.locator('[data-role="history"] summary').click()
+        history = group.locator('[data-role="history"] li').all_inner_texts()
+        assert len(history) == 2 and "ta-lee · needs review 0 → partially correct 0.75" in history[0]
+        assert "partially correct 0.75 → correct 1 (rubric)" in history[1]
         # filters: by rubric item met, and what still needs a person
         assert page.locator('[data-role="show-item"]').all_inner_texts() == ["item 1 met (1)", "item 2 met (1)"]
         page.locator('[data-role="show-item"]').first.click()

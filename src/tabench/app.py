@@ -273,6 +273,11 @@ def review_part(problem_set_id: str, part_id: str) -> PartReview:
         everything = _review_answers(db, problem_set_id)
         by_part = progress(everything)
         answers = [a for a in everything if a.part_id == part_id]
+        history: dict[int, list[dict]] = {}
+        for event in db.human_verdict_events(part_id=part_id, problem_set_id=problem_set_id):
+            history.setdefault(event["submission_id"], []).append(event)
+        for answer in answers:
+            answer.history = history.get(answer.submission_id, [])
         return PartReview(problem_set_id, problem_set.title, part, question, _rubric(db, problem_set, problem_set_id, part_id),
                           db.review_comments(problem_set_id, part_id), group_answers(answers),
                           by_part.get(part_id, {"answers": 0, "needs_person": 0, "reviewed": 0}), total_progress(by_part),

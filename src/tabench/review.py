@@ -34,6 +34,7 @@ class ReviewAnswer:
     model: str | None = None
     protocol: str | None = None
     sample: int | None = None
+    history: list[dict] = field(default_factory=list)  # every review event of this answer, oldest first, when loaded
 
     @property
     def human(self) -> dict | None:
