@@ -2,6 +2,7 @@
 
 Each function does one job of the pipeline over the store (ingest, import, grade, report, compare, list) and
 returns data; none prints. Warnings come back as lines for the caller to show. Errors are TabenchError.
+The review jobs (the review page, human verdicts, rubric edits, export) live in reviewing.py and are offered here.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from .grade import grade as grade_answers
 from .ingest import load_problem_set
 from .ingest.loader import read_text
 from .key import with_parsed_forms
-from .model import Part, ProblemSet, Question, RubricItem, Verdict
-from .store import Store, problem_set_key
+from .model import ProblemSet, Verdict
+from .reviewing import (EXPORT_FORMATS, PartReview, edit_rubric, export_grades, next_to_review,  # noqa: F401
+                        record_review, review_overview, review_part, stored_problem_set_id, stored_problem_sets,
+                        void_reviews_of_changed_answers)
+from .store import Store
 
 REPORT_FORMATS = ("md", "html", "tex", "pdf", "json")
 
@@ -81,7 +85,7 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
             if db:
                 before = db.answers_of(key_id, submission.name)
                 submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
-                _void_reviews_of_changed_answers(db, submission_id, before, submission.answers)
+                void_reviews_of_changed_answers(db, submission_id, before, submission.answers)
                 db.save_verdicts(submission_id, graded)
                 if submission.model or submission.protocol or submission.sample is not None:
                     db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
@@ -94,16 +98,6 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
         if db:
             db.close()
     return verdicts, warnings
-
-
-def _void_reviews_of_changed_answers(db: Store, submission_id: int, before: dict[str, str], after: dict[str, str]):
-    """A person's verdict was for the answer they read: when that answer changes, the verdict no longer stands."""
-    changed = {part_id for part_id, text in after.items() if part_id in before and before[part_id] != text}
-    standing = [e for e in db.human_verdict_events(submission_id, latest_only=True)
-                if e["part_id"] in changed and e["verdict"] is not None]
-    db.record_human_verdicts([{"submission_id": submission_id, "part_id": e["part_id"], "grader": "tabench",
-                               "verdict": None, "comment": "the answer changed after this part was reviewed",
-                               "source": "answer_changed"} for e in standing])
 
 
 def stored_submissions() -> list[dict]:
@@ -192,233 +186,3 @@ def comparison_page(title: str, result: dict) -> str:
     env = Environment(loader=PackageLoader("tabench.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("compare.html.j2").render(title=title, result=result, bar=bar_chart(result),
                                                       heat=heat_map(result))
-
-
-# ---- review: a person grades what the machine could not -------------------------------------------------------
-
-def stored_problem_set_id(ref: str | Path) -> str:
-    """The stored id of a problem set: its key (a document or ProblemSet file, as it was graded) or a stored id."""
-    with Store() as db:
-        stored = [row["id"] for row in db.problem_sets()]
-    if Path(ref).is_file():
-        problem_set_id = problem_set_key(load_problem_set(ref))
-        if problem_set_id in stored:
-            return problem_set_id
-        raise TabenchError(f"{ref}: no stored submissions of this problem set (was the key edited after grading?); "
-                           "grade answers against it first, or see `tabench submissions`")
-    matches = [row_id for row_id in stored if row_id.startswith(str(ref))] if str(ref) else []
-    if len(matches) != 1:
-        raise TabenchError(f"{ref}: not a key file nor the id of a stored problem set; give the key the answers were "
-                           "graded against")
-    return matches[0]
-
-
-def _review_answers(db: Store, problem_set_id: str, part_id: str | None = None):
-    from .review import ReviewAnswer
-
-    return [ReviewAnswer(row["submission_id"], row["submission"], row["part_id"], row["answer"], row["automatic"],
-                         row["event"], row["mark"], row["model"], row["protocol"], row["sample"])
-            for row in db.part_review_rows(problem_set_id, part_id)]
-
-
-def _rubric(db: Store, problem_set: ProblemSet, problem_set_id: str, part_id: str):
-    from .review import merged_rubric
-
-    return merged_rubric(problem_set.part(part_id).rubric, db.rubric_items(problem_set_id, part_id))
-
-
-def review_overview() -> list[dict]:
-    """Every stored problem set with submissions: its parts in order, with how many answers still need a person."""
-    from .review import progress, total_progress
-
-    out = []
-    with Store() as db:
-        for row in db.problem_sets():
-            problem_set = db.problem_set(row["id"])
-            by_part = progress(_review_answers(db, row["id"]))
-            parts = [{"id": p.id, "kind": p.kind, "points": p.points, **by_part[p.id]}
-                     for p in problem_set.parts() if p.id in by_part]
-            out.append(dict(row, parts=parts, progress=total_progress(by_part)))
-    return out
-
-
-@dataclass
-class PartReview:
-    """What the review page shows for one part of one problem set."""
-
-    problem_set_id: str
-    title: str
-    part: Part
-    question: Question
-    rubric: list[RubricItem]
-    comments: list[str]
-    groups: list  # review.AnswerGroup, in review order
-    progress: dict  # this part: answers, needs_person, reviewed
-    set_progress: dict  # the whole problem set
-    parts: list[dict]  # every gradable part with its progress, for moving between parts
-
-
-def review_part(problem_set_id: str, part_id: str) -> PartReview:
-    from .errors import ReviewError
-    from .review import group_answers, progress, total_progress
-
-    with Store() as db:
-        if problem_set_id not in {row["id"] for row in db.problem_sets()}:
-            raise ReviewError(f"no stored problem set {problem_set_id!r}; open the review page's start page")
-        problem_set = db.problem_set(problem_set_id)
-        try:
-            part, question = problem_set.part(part_id), problem_set.question_of(part_id)
-        except KeyError:
-            raise ReviewError(f"{problem_set.title} has no part {part_id!r}") from None
-        everything = _review_answers(db, problem_set_id)
-        by_part = progress(everything)
-        answers = [a for a in everything if a.part_id == part_id]
-        history: dict[int, list[dict]] = {}
-        for event in db.human_verdict_events(part_id=part_id, problem_set_id=problem_set_id):
-            history.setdefault(event["submission_id"], []).append(event)
-        for answer in answers:
-            answer.history = history.get(answer.submission_id, [])
-        return PartReview(problem_set_id, problem_set.title, part, question, _rubric(db, problem_set, problem_set_id, part_id),
-                          db.review_comments(problem_set_id, part_id), group_answers(answers),
-                          by_part.get(part_id, {"answers": 0, "needs_person": 0, "reviewed": 0}), total_progress(by_part),
-                          [{"id": p.id, **by_part[p.id]} for p in problem_set.parts() if p.id in by_part])
-
-
-def next_to_review(problem_set_id: str | None = None, after: str | None = None,
-                   parts: list[dict] | None = None) -> tuple[str, str] | None:
-    """(problem set id, part id) of the next part with an answer that needs a person: after part `after` of that
-    problem set (wrapping round; `parts`: its parts' progress, when known), else in the other problem sets; None
-    when nothing needs a person."""
-    from .review import next_part_needing, progress
-
-    if problem_set_id is not None and parts is not None:
-        found = next_part_needing(parts, after)
-        if found is not None:
-            return problem_set_id, found
-    with Store() as db:
-        stored = db.problem_sets()
-        for row in sorted(stored, key=lambda r: r["id"] != problem_set_id):  # that problem set first
-            if row["id"] == problem_set_id and parts is not None:
-                continue
-            by_part = progress(_review_answers(db, row["id"]))
-            ordered = [dict(by_part[p.id], id=p.id) for p in db.problem_set(row["id"]).parts() if p.id in by_part]
-            found = next_part_needing(ordered, after if row["id"] == problem_set_id else None)
-            if found is not None:
-                return row["id"], found
-    return None
-
-
-def record_review(problem_set_id: str, part_id: str, submission_ids: list[int], *, verdict: str,
-                  score: float | None = None, rubric_met: list[str] | None = None, comment: str = "",
-                  tags: list[str] | None = None, grader: str) -> list[dict]:
-    """A person's grade for one part of these submissions (an answer group), stored as one event each."""
-    from .errors import ReviewError
-    from .review import clean_comment, clean_tags, human_grade
-
-    met = list(dict.fromkeys(rubric_met or []))
-    comment, tags = clean_comment(comment), clean_tags(tags or [])
-    with Store() as db:
-        problem_set = db.problem_set(problem_set_id) if problem_set_id in {r["id"] for r in db.problem_sets()} else None
-        if problem_set is None or part_id not in {p.id for p in problem_set.parts()}:
-            raise ReviewError(f"no part {part_id!r} in stored problem set {problem_set_id!r}; reload the page")
-        answers = {a.submission_id: a for a in _review_answers(db, problem_set_id, part_id)}
-        unknown = [sid for sid in submission_ids if sid not in answers]
-        if unknown or not submission_ids:
-            raise ReviewError(f"submission {unknown[0] if unknown else '(none)'} has no graded answer to part "
-                              f"{part_id}; reload the page")
-        rubric = _rubric(db, problem_set, problem_set_id, part_id)
-        events = []
-        for sid in dict.fromkeys(submission_ids):
-            points = answers[sid].automatic.points
-            label, value = human_grade(verdict, score, met, rubric, points)
-            events.append({"submission_id": sid, "part_id": part_id, "grader": grader, "verdict": label, "score": value,
-                           "points": points, "tags": tags, "comment": comment, "rubric": met, "source": "review"})
-        stored = db.record_human_verdicts(events)
-        if comment:
-            db.use_comment(problem_set_id, part_id, comment, len(stored))
-    return stored
-
-
-def edit_rubric(problem_set_id: str, part_id: str, *, text: str, points: float, grader: str,
-                item_id: str | None = None) -> dict:
-    """Add a rubric item to a part (item_id None) or change one; every human verdict of the part scored by its
-    rubric is scored again (a new event where the score changes). {rubric, item, rescored}."""
-    import math
-
-    from .errors import ReviewError
-    from .review import human_grade, merged_rubric, next_rubric_id
-
-    text = " ".join(str(text).split())
-    if not text or len(text) > 500:
-        raise ReviewError("a rubric item needs a text of 1 to 500 characters")
-    if not isinstance(points, (int, float)) or not math.isfinite(points) or abs(points) > 1000:
-        raise ReviewError("a rubric item's points are a number (negative for a deduction)")
-    with Store() as db:
-        if problem_set_id not in {r["id"] for r in db.problem_sets()}:
-            raise ReviewError(f"no stored problem set {problem_set_id!r}; reload the page")
-        problem_set = db.problem_set(problem_set_id)
-        if part_id not in {p.id for p in problem_set.parts()}:
-            raise ReviewError(f"{problem_set.title} has no part {part_id!r}")
-        rubric = _rubric(db, problem_set, problem_set_id, part_id)
-        ids = [item.id for item in rubric]
-        if item_id is None:
-            item_id = next_rubric_id(rubric)
-        elif item_id not in ids:
-            raise ReviewError(f"rubric item {item_id!r} is not in part {part_id}'s rubric; reload the page")
-        position = ids.index(item_id) if item_id in ids else len(ids)
-        db.save_rubric_item(problem_set_id, part_id, item_id, text, float(points), position)
-        for index, item in enumerate(rubric):  # keep the key's items in place once the part has edits
-            if item.id != item_id:
-                db.save_rubric_item(problem_set_id, part_id, item.id, item.text, item.points, index)
-        rubric = merged_rubric(problem_set.part(part_id).rubric, db.rubric_items(problem_set_id, part_id))
-        events = []
-        for answer in _review_answers(db, problem_set_id, part_id):
-            human = answer.human
-            if human is None or not human["rubric"]:
-                continue
-            label, value = human_grade(human["verdict"], human["score"], human["rubric"], rubric, answer.automatic.points)
-            if (label, value) != (human["verdict"], human["score"]):
-                events.append({"submission_id": answer.submission_id, "part_id": part_id, "grader": grader,
-                               "verdict": label, "score": value, "points": answer.automatic.points,
-                               "tags": human["tags"], "comment": human["comment"], "rubric": human["rubric"],
-                               "source": "rubric"})
-        db.record_human_verdicts(events)
-    item = next(i for i in rubric if i.id == item_id)
-    return {"rubric": rubric, "item": item, "rescored": len(events)}
-
-
-EXPORT_FORMATS = ("csv", "json")
-
-
-def export_grades(problem_set: str | Path | None, fmt: str) -> tuple[str, list[str]]:
-    """(the grades of a problem set's submissions as CSV or JSON, warnings): the score sheet, or every verdict."""
-    import json
-
-    from .export import csv_text, score_sheet, verdict_table
-
-    if fmt not in EXPORT_FORMATS:
-        raise TabenchError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    if problem_set is None:
-        stored = stored_problem_sets()
-        if len(stored) != 1:
-            listing = "; ".join(f"{row['id']} {row['title']}" for row in stored[:10])
-            raise TabenchError("no graded submissions to export; grade some first" if not stored else
-                               f"the store holds {len(stored)} problem sets; choose one with --problem-set KEY "
-                               f"(its key file, or a stored id: {listing})")
-        problem_set_id = stored[0]["id"]
-    else:
-        problem_set_id = stored_problem_set_id(problem_set)
-    with Store() as db:
-        key = db.problem_set(problem_set_id)
-        answers = _review_answers(db, problem_set_id)
-    waiting = sum(answer.needs_person for answer in answers)
-    warnings = [f"{waiting} answer(s) still need a person and count 0; grade them with `tabench review`"] if waiting else []
-    if fmt == "json":
-        return json.dumps(verdict_table(key, problem_set_id, answers), indent=2, ensure_ascii=False), warnings
-    return csv_text(*score_sheet(key, answers)), warnings
-
-
-def stored_problem_sets() -> list[dict]:
-    """Stored problem sets that have submissions: id, title, source, submissions."""
-    with Store() as db:
-        return db.problem_sets()
