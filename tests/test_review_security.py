@@ -86,6 +86,34 @@ def test_changes_without_the_right_csrf_token_are_refused_and_change_nothing(hom
     assert [(e["part_id"], e["verdict"]) for e in events()] == [("1", "correct")]
 
 
+def test_malformed_changes_are_refused_and_change_nothing(home, graded):
+    with review_server(home) as review:
+        cookie, csrf = session(review)
+        headers = {"Cookie": cookie, "X-CSRF-Token": csrf}
+        body = grade_body(graded)
+        for bad in (dict(body, submissions="1"), dict(body, submissions=["x"]), dict(body, part="99.z"),
+                    dict(body, problem_set="0" * 16), dict(body, submissions=[999]), dict(body, verdict="great"),
+                    dict(body, verdict="partially_correct", score="lots"), dict(body, rubric="r1"),
+                    dict(body, rubric=["r1"]), dict(body, number="two"), dict(body, comment="x" * 5000)):
+            status, _, text = post_json(review, "/api/grade", bad, headers)
+            assert status == 400 and json.loads(text)["error"], bad
+        for bad in ({"problem_set": graded, "part": "1", "text": "", "points": 1},
+                    {"problem_set": graded, "part": "1", "text": "x", "points": "many"},
+                    {"problem_set": graded, "part": "1", "text": "x", "points": 1, "item": "r7"}):
+            status, _, _ = post_json(review, "/api/rubric", bad, headers)
+            assert status == 400, bad
+        status, _, text = request(review, "POST", "/api/grade", body=b"{not json", headers={
+            **headers, "Content-Type": "application/json"})
+        assert status == 400 and "not JSON" in text
+        status, _, _ = request(review, "POST", "/api/grade", body=b"[" * 300_000, headers={
+            **headers, "Content-Type": "application/json"})
+        assert status in (400, 413)
+        assert request(review, "GET", f"/review/{graded}/99.z", headers={"Cookie": cookie})[0] == 404
+    assert events() == []
+    with Store() as db:
+        assert db.rubric_items(graded, "1") == []
+
+
 def test_other_hosts_are_refused(home, graded):
     with review_server(home) as review:
         cookie, _ = session(review)

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -100,20 +101,25 @@ class Pages:
         if isinstance(body, Response):
             return body
         try:
-            submissions = [int(s) for s in body.get("submissions", [])]
-            application.record_review(
-                str(body.get("problem_set", "")), str(body.get("part", "")), submissions,
-                verdict=str(body.get("verdict") or ""), score=_number(body.get("score")),
-                rubric_met=[str(i) for i in body.get("rubric") or []], comment=str(body.get("comment") or ""),
-                tags=_tag_list(body.get("tags")), grader=self.settings.grader)
-            review = application.review_part(str(body["problem_set"]), str(body["part"]))
+            problem_set_id, part_id = str(body.get("problem_set", "")), str(body.get("part", ""))
+            submissions = [int(s) for s in _list(body.get("submissions"), "submissions")]
+            number = int(body.get("number") or 0)
+            grade = dict(verdict=str(body.get("verdict") or ""), score=_number(body.get("score")),
+                         rubric_met=[str(i) for i in _list(body.get("rubric"), "rubric")],
+                         comment=str(body.get("comment") or ""), tags=_tag_list(body.get("tags")))
+            await run_in_threadpool(application.record_review, problem_set_id, part_id, submissions,
+                                    grader=self.settings.grader, **grade)
         except (TabenchError, ValueError, TypeError) as err:
             return JSONResponse({"error": str(err)}, status_code=400)
-        group = next(g for g in review.groups if {m.submission_id for m in g.members} & set(submissions))
-        number = int(body.get("number") or 0)
+        return await run_in_threadpool(self._graded, request, problem_set_id, part_id, set(submissions), number)
+
+    def _graded(self, request: Request, problem_set_id: str, part_id: str, submissions: set[int], number: int):
+        """The group just graded, rendered again, with the progress and where to go next."""
+        review = application.review_part(problem_set_id, part_id)
+        group = next(g for g in review.groups if {m.submission_id for m in g.members} & submissions)
         macro = _ENV.get_template("group.html.j2").make_module({}).group_section
-        blind = self._blind(request)
-        html = macro(group, number, review.rubric, group.first.automatic.points, blind, _ENV.globals["rich"])
+        html = macro(group, number, review.rubric, group.first.automatic.points, self._blind(request),
+                     _ENV.globals["rich"])
         return JSONResponse({"html": str(html), "part_needs": review.progress["needs_person"],
                              "set_needs": review.set_progress["needs_person"],
                              "next_url": self._next_url(request, review)})
@@ -123,9 +129,11 @@ class Pages:
         if isinstance(body, Response):
             return body
         try:
-            result = application.edit_rubric(str(body.get("problem_set", "")), str(body.get("part", "")),
-                                             text=str(body.get("text") or ""), points=_number(body.get("points")),
-                                             item_id=body.get("item") or None, grader=self.settings.grader)
+            item = body.get("item")
+            result = await run_in_threadpool(
+                application.edit_rubric, str(body.get("problem_set", "")), str(body.get("part", "")),
+                text=str(body.get("text") or ""), points=_number(body.get("points")),
+                item_id=str(item) if item else None, grader=self.settings.grader)
         except (TabenchError, ValueError, TypeError) as err:
             return JSONResponse({"error": str(err)}, status_code=400)
         return JSONResponse({"item": result["item"].model_dump(), "rescored": result["rescored"]})
@@ -149,6 +157,14 @@ def _items_met(groups) -> dict[str, int]:
             for item_id in member.human["rubric"] if member.human else []:
                 counts[item_id] = counts.get(item_id, 0) + 1
     return counts
+
+
+def _list(value, name: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{name} is a list")
+    return value
 
 
 def _number(value) -> float | None:
