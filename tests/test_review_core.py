@@ -182,3 +182,15 @@ def test_reports_and_comparisons_use_the_persons_verdict_and_show_the_machines(c
     assert report["summary"]["human_agreement"] == {"n": 1, "agree": 0, "share": 0.0, "kappa": 0.0}
     compared = json.loads(runner.invoke(app, ["compare", "3", "--json"]).stdout)
     assert compared["groups"][0]["per_part"]["3.a"] == 0.5
+
+
+def test_the_page_order_puts_split_judges_after_plain_needs_review(class_of_three):
+    _, problem_set_id = class_of_three
+    with Store() as db:
+        (cy,) = [v for v in db.verdicts(3) if v.part_id == "4"]
+        db.save_verdicts(3, [cy.model_copy(update={"method": "judge", "tags": ["judge_split"],
+                                                   "rationale": "2 of 3 votes: correct"})])
+    groups = application.review_part(problem_set_id, "4").groups
+    assert [[m.submission for m in g.members] for g in groups] == [["ann", "bo"], ["cy"]]
+    assert [g.rank for g in groups] == [0, 1]
+    assert application.review_part(problem_set_id, "4").progress == {"answers": 3, "needs_person": 3, "reviewed": 0}

@@ -221,3 +221,12 @@ def test_problem_set_option_opens_on_that_problem_sets_first_answer_to_review(ho
         assert headers["location"] == f"/review/{application.stored_problem_set_id(HW12)}/{needs_review(1)[0]}"
     unknown = runner.invoke(app, ["review", "--no-browser", "--problem-set", str(tmp_path / "nope.md")])
     assert unknown.exit_code == 2 and "not a key file nor the id of a stored problem set" in unknown.stderr
+
+
+def test_an_empty_store_says_what_to_do(home):
+    with review_server(home) as review:
+        cookie, _ = session(review)
+        status, headers, _ = request(review, "GET", "/", headers={"Cookie": cookie})
+        assert status == 303 and headers["location"] == "/sets"
+        status, _, page = request(review, "GET", "/sets", headers={"Cookie": cookie})
+        assert status == 200 and "No graded submissions in the store yet" in page
