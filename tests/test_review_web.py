@@ -230,3 +230,28 @@ def test_an_empty_store_says_what_to_do(home):
         assert status == 303 and headers["location"] == "/sets"
         status, _, page = request(review, "GET", "/sets", headers={"Cookie": cookie})
         assert status == 200 and "No graded submissions in the store yet" in page
+
+
+def test_a_grade_is_changed_by_keyboard_and_both_stay_in_the_history(home):
+    cli("grade", HW12, SEED_000)
+    part_url = "/review/" + application.stored_problem_set_id(HW12) + "/2.a"
+    with review_server(home, "--grader", "ta-kim") as review, browser_page() as page:
+        page.goto(review.url)
+        page.goto(review.origin + part_url)
+        page.wait_for_selector("section.group.current")
+        page.keyboard.press("c")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        page.goto(review.origin + part_url)
+        page.wait_for_selector("section.group.current")
+        assert page.input_value("section.group.current input[name=score]") == "1"
+        page.keyboard.press("p")
+        page.keyboard.type("0.25")  # replaces the 1 that was there
+        with page.expect_navigation():
+            page.keyboard.press("Enter")  # on to the next answer that needs review (part 2.b)
+        page.goto(review.origin + part_url)
+        assert page.locator('[data-role="human-score"]').inner_text() == "0.25"
+    with Store() as db:
+        history = db.human_verdict_events(1, "2.a")
+    assert [(e["old_verdict"], e["verdict"], e["score"]) for e in history] == [
+        ("needs_review", "correct", 1.0), ("correct", "partially_correct", 0.25)]

@@ -70,7 +70,7 @@
     const points = Number(group.dataset.points);
     if (verdict === "correct") score.value = points;
     else if (verdict === "incorrect" || verdict === "missing") score.value = 0;
-    else { score.select(); score.focus(); }
+    else { score.value = ""; score.focus(); } // partial: the person types the score
     group.dataset.dirty = "1";
   }
 
