@@ -295,7 +295,8 @@ class Store:
                             "WHERE id = ?", (status, error, finished, samples, run_id))
 
     def runs(self, run_id: int | None = None) -> list[dict]:
-        """Every run (or one) with its tokens from fresh calls and the score of its graded answers."""
+        """Every run (or one) with its tokens from fresh calls and the score of its graded answers (the verdicts of
+        record: a person's where one was given)."""
         where = "" if run_id is None else "WHERE r.id = ? "
         rows = self.db.execute(
             "SELECT r.id, p.title, r.model, r.protocol, r.samples, r.status, r.started_at, "
@@ -525,6 +526,7 @@ class Store:
         return ProblemSet.model_validate_json(data)
 
     def submissions(self) -> list[dict]:
+        """Every submission with its score over the verdicts of record (a person's where one was given)."""
         rows = self.db.execute(
             "SELECT s.id, s.name, p.title, s.created_at, s.model, s.protocol, s.sample, COALESCE(SUM(v.score), 0), "
             "COALESCE(SUM(v.points), 0), COUNT(v.part_id) FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id "
