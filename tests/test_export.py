@@ -145,3 +145,12 @@ def test_export_errors_are_one_line(tmp_path):
         assert db.db.execute("SELECT COUNT(*) FROM problem_sets").fetchone()[0] == 2
     bad = invoke("export", "--problem-set", other, "--format", "xlsx")
     assert bad.exit_code == 2 and "unknown format 'xlsx'" in bad.stderr
+
+
+@pytest.mark.parametrize("name,shown", [("=1+2", "'=1+2"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+                                        ("\tx", "'\tx"), ("ann", "ann"), ("1 2", "1 2")])
+def test_csv_cells_a_spreadsheet_would_run_are_quoted(name, shown):
+    from tabench.export import csv_text
+
+    (row,) = list(csv.reader(io.StringIO(csv_text(["submission", "1", "total"], [[name, 2.5, 2.5]]))))[1:]
+    assert row == [shown, "2.5", "2.5"]
