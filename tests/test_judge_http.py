@@ -471,3 +471,26 @@ def test_report_data_shows_the_judges_explanation_and_first_error(home, tmp_path
     assert "wrong_assumption" in rows["12.f"].verdict.tags
     assert rows["6.a"].judge is None
     assert data.summary["judged"] == ["12.f"]
+
+
+# ---- with the review page: reviewers' rubric edits, people's grades -------------------------------
+
+def test_regrade_uses_the_reviewers_rubric_and_keeps_peoples_grades(home, tmp_path):
+    answers = {"9": "The bug is the initialisation scale.", "12.f": "By Lemma 3 the norm is preserved."}
+    with ScriptedJudge(lambda part, n, body: ("incorrect", 0.0)) as judge:
+        assert grade_cli(EXAM, write_answers(tmp_path, answers), judge.url).exit_code == 0
+    problem_set_id = application.stored_problem_set_id(EXAM)
+    application.record_review(problem_set_id, "9", [1], verdict="correct", grader="ta")  # a person grades 9
+    application.edit_rubric(problem_set_id, "12.f", text="uses Lemma 3 for the norm", points=5, grader="ta")
+
+    with ScriptedJudge(lambda part, n, body: ("partially_correct", 0.5)) as judge:  # marks every item met
+        result = runner.invoke(app, ["regrade", "1", "--judge", "openai/judge-model", "--judge-base-url", judge.url])
+    assert result.exit_code == 0, result.output
+    assert sorted(judge.asked) == ["12.f"]  # the part a person graded is not judged again
+    (body,) = judge.bodies()
+    assert blocks_of(body)["RUBRIC"] == "- r1 (5 points): uses Lemma 3 for the norm"  # the reviewers' rubric
+    with Store(home / "tabench.db") as store:
+        final = {v.part_id: v for v in store.final_verdicts(1)}
+    assert final["9"].method == "human" and final["9"].verdict == "correct"
+    assert final["12.f"].method == "judge" and final["12.f"].verdict == "partially_correct"
+    assert final["12.f"].score == 5  # the one item, met: 5 of the part's 20 points

@@ -23,7 +23,8 @@ from .judge import (TEMPLATE_NAMES, Ballot, JudgeRequest, Vote, check_templates,
 from .model import Part, ProblemSet, Verdict
 from .providers.base import Completion, ProviderError
 from .runner import call_with_retries, cost_of, load_prices, load_templates
-from .store import Store
+from .review import merged_rubric
+from .store import Store, problem_set_key
 
 # Errors that concern one request (its prompt is too long, the server cannot take it): that part needs a person.
 # Any other provider error (a refused key, an unknown model, a server down after every retry) stops the judge.
@@ -109,6 +110,7 @@ class Judge:
         self.judged: list[tuple[int | None, Verdict]] = []
         self._pool = ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix="judge")
         self._futures: dict[Future, tuple[_Part, int]] = {}
+        self._keys: dict[int, tuple[ProblemSet, str]] = {}  # id(problem set) -> (it, its store key)
 
     # ---- the caller's side -------------------------------------------------------------------
 
@@ -118,6 +120,7 @@ class Judge:
         self.collect()
         if self.failure is not None:
             return False
+        part = self._with_edited_rubric(problem_set, part)
         request = plan(problem_set, part, answer, verdict, self.templates, self.config.max_tokens)
         if request is None:
             return False
@@ -177,6 +180,15 @@ class Judge:
                 "unreadable": t.unreadable, "calls": t.calls, "cached_calls": t.cached_calls, "repairs": t.repairs,
                 "input_tokens": sum(x[0] for x in t.tokens.values()), "output_tokens": sum(x[1] for x in t.tokens.values()),
                 "cost_usd": None if any(c is None for c in costs) else sum(costs), "stopped": self.failure}
+
+    def _with_edited_rubric(self, problem_set: ProblemSet, part: Part) -> Part:
+        """The part with its rubric as the reviewers edited it on the review page (stored by problem set)."""
+        if self.store is None:
+            return part
+        if id(problem_set) not in self._keys:
+            self._keys[id(problem_set)] = (problem_set, problem_set_key(problem_set))  # the object, kept alive
+        edits = self.store.rubric_items(self._keys[id(problem_set)][1], part.id)
+        return part.model_copy(update={"rubric": merged_rubric(part.rubric, edits)}) if edits else part
 
     # ---- one vote: a call, and one repair if its reply cannot be read --------------------------
 

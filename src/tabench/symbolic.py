@@ -151,7 +151,16 @@ def equivalent(reference: str, answer: str) -> bool | None:
     guard(answer_text)
     if re.sub(r"\s", "", gold_text) == re.sub(r"\s", "", answer_text):
         return True
+    _load_parser()
     return _bounded(lambda: _compare(gold_text, answer_text))
+
+
+@lru_cache(maxsize=1)
+def _load_parser() -> None:
+    """Import Math-Verify and build the LaTeX parser once, outside the time bound: a process's first comparison
+    must not run out of time (and be cached as undecided) because loading took a second on a busy machine."""
+    _parse("x + 1")
+    _verify(_parse("x + 1"), _parse("1 + x"))
 
 
 def _compare(gold_text: str, answer_text: str) -> bool | None:

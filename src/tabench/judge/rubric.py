@@ -3,7 +3,8 @@
 A part's rubric is what the staff wrote (`Part.rubric`, editable in the ProblemSet JSON) or, at ingest, what
 the solution's own grading notes say; without either the judge grades against the reference with one implicit
 item. The score is the points of the items met, clipped to the part's points: items may add up ("2 points for
-the gradient") or be alternatives ("citing part (a) also earns full credit").
+the gradient") or be alternatives ("citing part (a) also earns full credit"). The same rule scores a person's
+rubric grade on the review page, where reviewers also edit a part's rubric (the judge then uses their edits).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import Part, ProblemSet, RubricItem
+from ..review import rubric_score
 
 IMPLICIT_ID = "reference"
 IMPLICIT_TEXT = "The answer reaches the reference solution's result, by reasoning the reference would accept."
@@ -86,8 +88,8 @@ def effective_rubric(part: Part, points: float, whole_part: bool) -> tuple[list[
 
 
 def fraction_met(rubric: list[RubricItem], met: dict[str, bool], points: float) -> float:
-    """The share of the part's points that the items met are worth, clipped to 1."""
+    """The share of the part's points the items met give, scored as a person's rubric grade is (review.rubric_score:
+    points of the items met, within 0 and the part's points; a rubric of deductions only starts from full marks)."""
     if points <= 0:
         return 1.0 if all(met.get(item.id, False) for item in rubric) else 0.0
-    earned = sum(item.points for item in rubric if met.get(item.id))
-    return max(0.0, min(earned, points)) / points
+    return rubric_score(rubric, [item.id for item in rubric if met.get(item.id)], points) / points
