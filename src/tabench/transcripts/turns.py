@@ -15,6 +15,7 @@ class Turn:
     text: str
     title: str = ""
     line: int = 0  # where the turn starts in the source (0-based)
+    part_id: str | None = None  # the part the export says this reply answers (tabench's own run logs)
 
 
 _ROLE_WORDS = {
