@@ -214,8 +214,10 @@ def test_import_command_json(tmp_path):
     result = runner.invoke(app, ["import", str(SEED_004), "--json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"answers", "annotations", "unaligned", "missing"}
+    assert {"format", "blocks", "answers", "annotations", "unaligned", "missing", "low_confidence", "mismatch",
+            "trace"} <= set(data)
     assert data["answers"][0]["part_id"] == "1.a" and 0 <= data["answers"][0]["confidence"] <= 1
+    assert [b["part_id"] for b in data["blocks"] if b["text"]][:3] == ["1.a", "1.b", "1.c"]
 
 
 @pytest.mark.parametrize("content,message", [

@@ -1,0 +1,237 @@
+"""What copying, exporting and PDF conversion add to a transcript, taken out again (pure, linear in the text).
+
+- invisible characters: zero-width spaces and joiners, the byte-order mark, soft hyphens; no-break spaces become spaces;
+- the chat app's own words copied with a conversation (`UI_LINES`);
+- math copied from a rendered page, which arrives two or three times — as text, as its LaTeX source, and as text
+  again (`E=mc2E = mc^2E=mc2`) — kept once, as `$E = mc^2$`;
+- a PDF's page furniture in a typed write-up: page numbers, and header or footer lines repeated on every page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
+SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009"), " ")
+
+# Lines a chat app adds when a conversation is copied from its window; each is dropped where it is a whole line.
+UI_LINES = [
+    (re.compile(r"(?:thought|reasoned|thinking) for (?:\d+\s*m(?:in(?:ute)?s?)?\s*)?\d*\s*(?:s|sec(?:ond)?s?)?"
+                r"|thought for (?:a few|a couple of) seconds", re.I), "Thought for 14s"),
+    (re.compile(r"(?:copy(?: code)?|edit|share|retry|regenerate|show thinking|show drafts|sources)", re.I), "Copy code"),
+    (re.compile(r"(?:chatgpt|gemini|claude|copilot) can make mistakes.{0,80}", re.I),
+     "ChatGPT can make mistakes. Check important info."),
+    (re.compile(r"is this conversation helpful so far\?", re.I), "Is this conversation helpful so far?"),
+]
+_CODE_LANGUAGE = re.compile(r"(?:python|bash|shell|sh|latex|tex|text|plaintext|markdown|json|javascript|c\+\+|java|r)",
+                            re.I)
+
+
+def normalise(text: str) -> str:
+    """Line ends, invisible characters and no-break spaces."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE).translate(SPACES)
+
+
+def without_ui_lines(text: str) -> str:
+    """The conversation without the app's own words ("Thought for 14s", "Copy code", "ChatGPT can make mistakes")."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if len(stripped) <= 90 and any(pattern.fullmatch(stripped) for pattern, _ in UI_LINES):
+            if kept and _CODE_LANGUAGE.fullmatch(kept[-1].strip()) and stripped.lower().startswith("copy"):
+                kept.pop()  # "python" / "Copy code": the header of a copied code block
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+# ---- math copied twice -------------------------------------------------------------------------------------------
+
+_ANCHOR = re.compile(r"\\[A-Za-z]|[\^_]")
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.S)
+_GLYPHS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ", "varepsilon": "ε", "zeta": "ζ", "eta": "η",
+    "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ",
+    "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "ϕ", "varphi": "φ", "chi": "χ",
+    "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π",
+    "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "cdot": "⋅", "times": "×", "div": "÷", "pm": "±", "mp": "∓",
+    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "=", "ne": "=", "approx": "≈", "sim": "∼", "simeq": "≃",
+    "equiv": "≡", "propto": "∝", "infty": "∞", "sum": "∑", "prod": "∏", "int": "∫", "partial": "∂", "nabla": "∇",
+    "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒", "implies": "⟹", "iff": "⟺", "in": "∈",
+    "notin": "∈", "subset": "⊂", "subseteq": "⊆", "cup": "∪", "cap": "∩", "forall": "∀", "exists": "∃",
+    "ldots": "…", "dots": "…", "cdots": "⋯", "mid": "∣", "|": "∥", "lVert": "∥", "rVert": "∥", "langle": "⟨",
+    "rangle": "⟩", "ell": "ℓ", "top": "⊤", "circ": "∘", "odot": "⊙", "otimes": "⊗", "oplus": "⊕", "star": "⋆",
+    "hat": "^", "tilde": "~", "bar": "ˉ", "prime": "′", "{": "{", "}": "}", "%": "%", "$": "$", "#": "#", "_": "_",
+    "&": "&",
+}
+_NAMED = {"log", "ln", "exp", "sin", "cos", "tan", "max", "min", "arg", "argmax", "argmin", "lim", "det", "tr",
+          "sup", "inf", "Pr", "E", "Var", "softmax"}
+_SILENT = {"text", "mathrm", "mathbf", "mathbb", "mathcal", "mathit", "mathsf", "mathtt", "boldsymbol", "bm",
+           "operatorname", "textbf", "textit", "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "frac",
+           "dfrac", "tfrac", "sqrt", "displaystyle", "limits", "boxed", "quad", "qquad", "vec", "dot", "ddot",
+           "underbrace", "overbrace", "overline", "underline", "mathop", "textstyle", " ", ",", ";", "!", ":"}
+_SAME = str.maketrans({"−": "-", "′": "'", "∗": "*", "·": "⋅", "ε": "ϵ", "φ": "ϕ", "\u2061": None})
+MAX_MATH_LINE = 600
+_MAX_STARTS = 60
+
+
+def _rendered(token: str) -> str | None:
+    """What a token of LaTeX shows as text; None for a command we cannot render (then nothing is changed)."""
+    if token.startswith("\\"):
+        name = token[1:]
+        if name in _GLYPHS:
+            return _GLYPHS[name]
+        if name in _NAMED:
+            return name
+        if name in _SILENT:
+            return ""
+        return None
+    if token in "{}^_&" or token.isspace():
+        return ""
+    return token
+
+
+def _plain(text: str) -> str:
+    return "".join(text.split()).translate(_SAME)
+
+
+def single_math(line: str) -> str:
+    """`E=mc2E = mc^2E=mc2` -> `$E = mc^2$`: math copied as text and source keeps its source, once."""
+    if len(line) > MAX_MATH_LINE or "$" in line or "\\(" in line or "\\[" in line or "`" in line:
+        return line
+    first = _ANCHOR.search(line)
+    if first is None:
+        return line
+    for start in range(first.start(), max(0, first.start() - _MAX_STARTS) - 1, -1):
+        found = _source_at(line, start, first.start())
+        if found is not None:
+            shown_from, source_end, shown_to = found
+            source = line[start:source_end].strip()
+            whole = not line[:shown_from].strip() and not line[shown_to:].strip()
+            math = f"$${source}$$" if whole else f"${source}$"
+            return line[:shown_from] + math + single_math(line[shown_to:])
+    return line
+
+
+def _source_at(line: str, start: int, anchor: int) -> tuple[int, int, int] | None:
+    """(where the text copy begins, where the source ends, where the second text copy ends) for a source at `start`."""
+    if start == 0 or line[start].isspace() or line[start - 1].isspace() and start != anchor:
+        return None
+    before = _plain(line[:start])
+    if not before:
+        return None
+    shown = []
+    position, depth = start, 0
+    for token in _TOKEN.finditer(line, start):
+        depth += {"{": 1, "}": -1}.get(token.group(0), 0)
+        if depth < 0:
+            return None
+        piece = _rendered(token.group(0))
+        if piece is None:
+            return None
+        shown.append(piece.translate(_SAME))
+        position = token.end()
+        if position <= anchor or depth:
+            continue
+        rendered = "".join(shown)
+        if len(rendered) > len(before):
+            return None
+        if len(rendered) >= 2 and before.endswith(rendered) and not _ANCHOR.search(line, position, position + 40):
+            after = line[position:]
+            second = _second_copy(after, rendered)
+            if second is None and after[:1].isalnum():
+                continue
+            shown_from = _position_of_suffix(line, start, rendered)
+            return shown_from, position, position + (second or 0)
+    return None
+
+
+def _second_copy(after: str, rendered: str) -> int | None:
+    """Length of `after`'s start that is the text copy again (the same characters, perhaps reordered)."""
+    taken, index = 0, 0
+    target = Counter(rendered)
+    seen: Counter = Counter()
+    while index < len(after) and taken < len(rendered):
+        char = after[index]
+        index += 1
+        if char.isspace():
+            continue
+        seen[char.translate(_SAME) or char] += 1
+        taken += 1
+    if taken < len(rendered):
+        return None
+    overlap = sum((seen & target).values()) / len(rendered)
+    return index if overlap >= 0.75 else None
+
+
+def _position_of_suffix(line: str, end: int, rendered: str) -> int:
+    """Where, before `end`, the characters of `rendered` (spaces aside) begin."""
+    remaining = len(rendered)
+    index = end
+    while index > 0 and remaining > 0:
+        index -= 1
+        if not line[index].isspace() and line[index].translate(_SAME):
+            remaining -= 1
+    return index
+
+
+def without_double_math(text: str) -> str:
+    lines = text.split("\n")
+    in_code = False
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+        elif not in_code and _ANCHOR.search(line):
+            lines[index] = single_math(line)
+    return "\n".join(lines)
+
+
+# ---- page furniture of a PDF converted to text -------------------------------------------------------------------
+
+_PAGE_LABEL = re.compile(r"page\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?|\d{1,4}\s*(?:/|of)\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]", re.I)
+_DIGITS = re.compile(r"\d+")
+MIN_PAGES = 3  # furniture is what repeats on at least this many pages
+
+
+def without_page_furniture(text: str) -> str:
+    """A write-up converted from PDF without its page numbers and the header or footer lines of every page.
+
+    A page number is a line "Page 3", "3 of 11", "- 3 -", or a bare number that continues the count of the bare
+    numbers before it (1, 2, 3 … far apart), so an answer "42" alone on a line stays. A header or footer is a short
+    line that comes back, numbers aside, at least MIN_PAGES times, spread over the document ("Jane Doe — HW 3").
+    """
+    lines = text.replace("\f", "\n").split("\n")
+    places: dict[str, list[int]] = {}
+    numbers: list[tuple[int, int]] = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.isdigit() and len(stripped) <= 4:
+            numbers.append((index, int(stripped)))
+        elif 0 < len(stripped) <= 100:
+            places.setdefault(_DIGITS.sub("#", stripped), []).append(index)
+    drop = set(_page_count(numbers))
+    for shape, where in places.items():
+        spread = len(where) >= MIN_PAGES and (where[-1] - where[0]) / (len(where) - 1) >= 10
+        if spread and _furniture(shape) or _PAGE_LABEL.fullmatch(shape.replace("#", "1")):
+            drop.update(where)
+    return "\n".join(line for index, line in enumerate(lines) if index not in drop)
+
+
+def _page_count(numbers: list[tuple[int, int]]) -> list[int]:
+    """Lines of bare numbers that count pages: each one more than the last, at least ten lines apart."""
+    run: list[int] = []
+    expected, last_line = None, -10
+    for line, value in numbers:
+        if (expected is None and value <= 3 or value == expected) and line - last_line >= 10:
+            run.append(line)
+            expected, last_line = value + 1, line
+    return run if len(run) >= MIN_PAGES else []
+
+
+def _furniture(shape: str) -> bool:
+    """A line that can repeat on every page: not a label, a mark, a formula, code or a sentence of the answer."""
+    if shape[:1] in "#(-*|$\\`>[" or shape.endswith((":", ".", "?", ";", ",")):
+        return False
+    return any(char.isalpha() for char in shape) and len(shape.split()) <= 12

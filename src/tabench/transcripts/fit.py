@@ -1,0 +1,101 @@
+"""Does a transcript fit the key at all? (pure)
+
+A transcript of another homework is refused before it is graded, with the reason, because grading it would
+give a score that means nothing. It does not fit when
+- most of its answer text (answers with enough terms to judge, each weighed by its size) sits in blocks whose
+  content the part they were placed under hardly covers, or that fit no part;
+- or its numbering keeps disagreeing with the key's content: most labelled answers read like another part than
+  the one their label names (HW12's Q1 is the exam's Q9: its "1" reads like the key's 9);
+- or it names a homework (or quiz, lab …) by number and the key names another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import ProblemSet
+from .align import INFORMATIVE_TERMS, POOR_FIT, Placement, contradicted, scored_for
+from .blocks import Block
+from .turns import Turn
+
+POOR_SHARE = 0.5  # refused when at least this share of the answer text fits poorly
+CONTRADICTED_SHARE = 0.5  # or when at least this share of the labelled answers reads like other parts
+MIN_EVIDENCE = 1.5  # the weight of answer text needed before judging at all (a few sentences)
+FULL_WEIGHT_TERMS = 25
+_DOCUMENT = re.compile(r"\b(homework|hw|problem set|pset|assignment|quiz|lab)\s?#?\s?(\d{1,2})\b", re.I)
+_SAME_KIND = {"hw": "homework", "pset": "problem set", "assignment": "homework"}
+
+
+@dataclass
+class Fit:
+    poor: int  # informative answers that fit no part well
+    informative: int
+    contradicted: list[tuple[str, str]]  # (the writer's label, the part its content reads like)
+    labelled: int
+    named: tuple[str, str] | None  # (what the transcript names, what the key names) when they differ
+    mismatch: str | None  # the reason, in one sentence, or None when the transcript fits
+
+
+def check_fit(placements: list[Placement], key: ProblemSet, turns: list[Turn]) -> Fit:
+    blocks: list[Block] = [p.block for p in placements]
+    scored = scored_for(blocks, key)
+    poor_weight = total_weight = 0.0
+    poor = informative = labelled = 0
+    wrong: list[tuple[str, str]] = []
+    for placement, item in zip(placements, scored):
+        if len(item.terms) < INFORMATIVE_TERMS:
+            continue
+        weight = min(1.0, len(item.terms) / FULL_WEIGHT_TERMS)
+        informative += 1
+        total_weight += weight
+        fit = item.coverage.get(placement.part_id, 0.0) if placement.part_id else 0.0
+        if fit < POOR_FIT:
+            poor += 1
+            poor_weight += weight
+        if item.reading.how in ("exact", "ordinal", "prefix"):
+            labelled += 1
+            target = item.reading.targets[0]
+            if contradicted(item, target):
+                best = max(item.coverage, key=item.coverage.get)
+                wrong.append((placement.block.label, best))
+    named = _named_documents(turns, key)
+    reasons = []
+    if total_weight >= MIN_EVIDENCE and poor_weight / total_weight >= POOR_SHARE:
+        reasons.append(f"{poor} of its {informative} answers match no part's content")
+    if labelled >= 3 and len(wrong) / labelled >= CONTRADICTED_SHARE:
+        examples = ", ".join(f"its {label} reads like the key's {part}" for label, part in wrong[:3])
+        reasons.append(f"its numbering disagrees with the key for {len(wrong)} of {labelled} labelled answers "
+                       f"({examples})")
+    if named:
+        reasons.append(f"it names {named[0]} while the key is {named[1]}")
+    mismatch = "; ".join(reasons) if reasons else None
+    return Fit(poor, informative, wrong, labelled, named, mismatch)
+
+
+def _named_documents(turns: list[Turn], key: ProblemSet) -> tuple[str, str] | None:
+    """(the homework the transcript names most, the one the key names) when both name one and they differ."""
+    asked = Counter()
+    for turn in turns:
+        if turn.role in ("user", "document") or turn.title:
+            for kind, number in _DOCUMENT.findall(turn.title + "\n" + turn.text[:5000]):
+                asked[(_kind(kind), int(number))] += 1
+    key_names = Counter()
+    for text in (key.title, key.source or "", key.questions[0].preamble[:2000] if key.questions else ""):
+        for kind, number in _DOCUMENT.findall(text):
+            key_names[(_kind(kind), int(number))] += 1
+    if not asked or not key_names:
+        return None
+    (kind, number), _ = asked.most_common(1)[0]
+    if (kind, number) in key_names:
+        return None
+    same_kind = [n for (k, n) in key_names if k == kind]
+    if not same_kind:
+        return None
+    return f"{kind} {number}", f"{kind} {same_kind[0]}"
+
+
+def _kind(word: str) -> str:
+    word = word.lower()
+    return _SAME_KIND.get(word, word)
