@@ -9,7 +9,7 @@ from conftest import HW12, SEEDS, truth
 from tabench.cli import app
 from tabench.errors import ParseError
 from tabench.store import Store
-from tabench.transcripts import import_text
+from tabench.transcripts import MAX_TRANSCRIPT_BYTES, import_text
 
 runner = CliRunner()
 SEED_000 = SEEDS / "000_aea459260c05754e.txt"
@@ -235,12 +235,14 @@ def test_malformed_transcripts(tmp_path, content, message):
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_fifty_megabyte_transcript_is_refused(tmp_path):
-    path = tmp_path / "huge.md"
+def test_a_transcript_over_the_limit_is_refused(tmp_path):
+    path = tmp_path / "huge.json"
     with path.open("w") as handle:
-        handle.write("User: hi\n\nAssistant: " + "x" * (50 * 1024 * 1024))
-    result = runner.invoke(app, ["import", str(path)])
-    assert result.exit_code == 2 and "limit" in result.stderr
+        handle.write("[")
+        handle.truncate(MAX_TRANSCRIPT_BYTES + 1)  # sparse: refused from its size, before it is read
+    for command in (["import", str(path)], ["grade", str(HW12), str(path)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2 and "limit" in result.stderr, command
 
 
 def test_parse_error_for_an_empty_chat():

@@ -33,13 +33,22 @@ def grade(
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
     model: Optional[str] = typer.Option(None, "--model", help="Who answered (recorded for reports and comparisons)."),
     protocol: Optional[str] = typer.Option(None, "--protocol", help="How the model was asked: whole, interactive, per-part."),
+    conversation: Optional[str] = typer.Option(None, "--conversation", "-c", help="A transcript: which conversation "
+                                               "of an export that holds several (number, id or part of the title)."),
+    corrections: list[str] = typer.Option([], "--map", help='A transcript: put a block under another part, '
+                                          '"block 3=5.b" (see `tabench import`); repeat it for more.'),
+    accept_mismatch: bool = typer.Option(False, "--accept-mismatch", help="Grade a transcript that does not fit the "
+                                         "key anyway (its answers are placed by content)."),
 ) -> None:
     """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME).
 
     JSON Lines rows may also carry "model", "protocol" and "sample"; `tabench compare` groups by them."""
     try:
+        from ..transcripts import Options
+
         graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
-                                        store=not no_store)
+                                        store=not no_store,
+                                        import_options=Options(conversation, list(corrections), accept_mismatch))
     except TabenchError as err:
         _fail(err)
     warn(graded.warnings)

@@ -93,6 +93,23 @@ def _rendered(token: str) -> str | None:
     return token
 
 
+def _tokens(line: str, start: int):
+    """(token, where it ends) from `start`; `\\inftyDKL` is `\\infty` then text, as a copy glues them together."""
+    for token in _TOKEN.finditer(line, start):
+        text = token.group(0)
+        if text[:1] == "\\" and text[1:].isalpha() and _rendered(text) is None:
+            name = text[1:]
+            known = next((cut for cut in range(len(name) - 1, 0, -1) if _rendered("\\" + name[:cut]) is not None), 0)
+            if known:
+                position = token.start() + 1 + known
+                yield "\\" + name[:known], position
+                for char in name[known:]:
+                    position += 1
+                    yield char, position
+                continue
+        yield text, token.end()
+
+
 def _plain(text: str) -> str:
     return "".join(text.split()).translate(_SAME)
 
@@ -104,7 +121,7 @@ def single_math(line: str) -> str:
     first = _ANCHOR.search(line)
     if first is None:
         return line
-    for start in range(first.start(), max(0, first.start() - _MAX_STARTS) - 1, -1):
+    for start in range(max(1, first.start() - _MAX_STARTS), first.start() + 1):
         found = _source_at(line, start, first.start())
         if found is not None:
             shown_from, source_end, shown_to = found
@@ -116,36 +133,37 @@ def single_math(line: str) -> str:
 
 
 def _source_at(line: str, start: int, anchor: int) -> tuple[int, int, int] | None:
-    """(where the text copy begins, where the source ends, where the second text copy ends) for a source at `start`."""
-    if start == 0 or line[start].isspace() or line[start - 1].isspace() and start != anchor:
+    """(where the text copy begins, where the source ends, where the second text copy ends) for a source at `start`.
+
+    The source's rendering must equal the text right before it; it ends where that holds with its braces closed,
+    at the first such place followed by the text copy again, else at the last one followed by a space or the end.
+    """
+    if line[start].isspace() or line[start - 1].isspace():
         return None
     before = _plain(line[:start])
-    if not before:
-        return None
-    shown = []
-    position, depth = start, 0
-    for token in _TOKEN.finditer(line, start):
-        depth += {"{": 1, "}": -1}.get(token.group(0), 0)
-        if depth < 0:
-            return None
-        piece = _rendered(token.group(0))
-        if piece is None:
-            return None
-        shown.append(piece.translate(_SAME))
-        position = token.end()
-        if position <= anchor or depth:
+    shown: list[str] = []
+    depth, rendered_length, fallback = 0, 0, None
+    for token, end in _tokens(line, start):
+        depth += {"{": 1, "}": -1}.get(token, 0)
+        piece = _rendered(token)
+        if depth < 0 or piece is None:
+            break
+        piece = piece.translate(_SAME)
+        shown.append(piece)
+        rendered_length += len(piece)
+        if rendered_length > len(before):
+            break
+        if end <= anchor or depth or token.isspace():
             continue
         rendered = "".join(shown)
-        if len(rendered) > len(before):
-            return None
-        if len(rendered) >= 2 and before.endswith(rendered) and not _ANCHOR.search(line, position, position + 40):
-            after = line[position:]
-            second = _second_copy(after, rendered)
-            if second is None and after[:1].isalnum():
-                continue
+        if before.endswith(rendered):
             shown_from = _position_of_suffix(line, start, rendered)
-            return shown_from, position, position + (second or 0)
-    return None
+            second = _second_copy(line[end:], rendered)
+            if second is not None:
+                return shown_from, end, end + second  # "σ\sigmaσ": one glyph is enough when it comes back
+            if len(rendered) >= 2 and (end >= len(line) or not line[end].isalnum()):
+                fallback = (shown_from, end, end)
+    return fallback
 
 
 def _second_copy(after: str, rendered: str) -> int | None:
@@ -177,14 +195,75 @@ def _position_of_suffix(line: str, end: int, rendered: str) -> int:
     return index
 
 
+_WORD = re.compile(r"\S+")
+MAX_TRIPLE_WORDS = 7  # math copied as text, source, text spans at most this many words of the line
+
+
+def single_plain_math(line: str, letters: bool = False) -> str:
+    """`P=U(0,1)P = U(0,1)P=U(0,1)` -> `$P = U(0,1)$`: math without LaTeX commands, copied thrice; with `letters`
+    (the text has copied math elsewhere) also `QQQ` -> `$Q$`."""
+    if len(line) > MAX_MATH_LINE or "`" in line:
+        return line
+    if "$" in line:  # only the text between formulas
+        pieces = re.split(r"(\$[^$]*\$)", line)
+        return "".join(piece if i % 2 else single_plain_math(piece, letters) for i, piece in enumerate(pieces))
+    words = list(_WORD.finditer(line))
+    pieces, last, index = [], 0, 0
+    while index < len(words):
+        found = None
+        for end in range(index, min(len(words), index + MAX_TRIPLE_WORDS)):
+            begin, stop = words[index].start(), words[end].end()
+            while stop > begin and line[stop - 1] in ".,;:":
+                stop -= 1
+            middle = _thrice(line[begin:stop], letters)
+            if middle is not None:
+                found = (begin, stop, middle, end)
+        if found is None:
+            index += 1
+            continue
+        begin, stop, middle, end = found
+        pieces += [line[last:begin], f"${middle}$"]
+        last, index = stop, end + 1
+    return "".join(pieces) + line[last:] if pieces else line
+
+
+def _thrice(span: str, letters: bool) -> str | None:
+    """The middle copy of a span that is one string three times over (spaces aside), else None."""
+    plain = "".join(span.split())
+    size = len(plain) // 3
+    if size == 0 or len(plain) % 3 or not plain[:size] == plain[size:2 * size] == plain[2 * size:]:
+        return None
+    if size == 1 and not (letters and plain.isalpha()) or size > 1 and plain[:size].isalpha() and plain[:size].islower():
+        return None  # "..." or "xxx yyy" words; math has symbols, digits or a single letter
+    seen, begin, end = 0, None, len(span)
+    for position, char in enumerate(span):
+        if char.isspace():
+            continue
+        if seen == size:
+            begin = position
+        if seen == 2 * size:
+            end = position
+            break
+        seen += 1
+    return span[begin:end].strip() if begin is not None else None
+
+
 def without_double_math(text: str) -> str:
+    """Math copied from a rendered page kept once; single letters (`QQQ`) only where longer math was copied too."""
     lines = text.split("\n")
-    in_code = False
+    in_code, copied = False, False
+    code = [False] * len(lines)
     for index, line in enumerate(lines):
         if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
-        elif not in_code and _ANCHOR.search(line):
-            lines[index] = single_math(line)
+        code[index] = in_code
+        if not in_code and line.strip():
+            single = single_plain_math(single_math(line) if _ANCHOR.search(line) else line)
+            copied = copied or single != line
+            lines[index] = single
+    if copied:
+        lines = [line if code[i] or not line.strip() else single_plain_math(line, letters=True)
+                 for i, line in enumerate(lines)]
     return "\n".join(lines)
 
 

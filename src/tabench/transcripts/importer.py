@@ -24,6 +24,8 @@ from .similarity import KeyProfile, terms
 from .turns import Turn, split_turns
 
 FORMAT = "tabench-import/1"  # the JSON that `tabench import --json` prints and `tabench grade` reads back
+MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024  # chat exports hold every conversation of an account: larger than documents
+_PART_ID = re.compile(r"\d{1,4}(?:\.[\w]{1,8}){0,3}")
 _CORRECTION = re.compile(r"\s*(?:block\s*)?#?(\d{1,6})\s*(?:=|->|→|:)\s*([\w.]+)\s*", re.I)
 
 
@@ -395,3 +397,32 @@ def refuse_mismatch(imported: Imported, key: ProblemSet, source: str) -> None:
     if imported.mismatch:
         raise GradingError(f"{source} does not fit {key.title!r}: {imported.mismatch}; check that this is the right "
                            "key, or grade anyway with --accept-mismatch")
+
+
+def import_for_grading(text: str, source: str, key: ProblemSet | None, options: Options | None = None) -> Imported:
+    """A transcript imported to be graded: refused when it does not fit the key, unless the user goes on."""
+    options = options or Options()
+    imported = import_text(text, source, key, options)
+    if key is not None and not options.accept_mismatch:
+        refuse_mismatch(imported, key, source)
+    return imported
+
+
+def is_transcript(text: str) -> bool:
+    """Whether a file given to grade is a transcript to import rather than answers JSON ({part id: answer})."""
+    stripped = text.lstrip()
+    if not stripped.startswith("{"):
+        return True  # text, or a JSON list: a chat export
+    try:
+        data = parse_json(text, "answers")
+    except ParseError:
+        return False  # let the answers reader say what is wrong with it
+    if isinstance(data, list):  # JSON Lines: answers rows carry part_id, messages carry a role
+        return not any(isinstance(row, dict) and "part_id" in row and "answer" in row for row in data)
+    if not isinstance(data, dict):
+        return False
+    if str(data.get("format", "")).startswith("tabench-import"):
+        return True
+    if all(isinstance(value, (str, int, float)) or value is None for value in data.values()):
+        return False
+    return not all(_PART_ID.fullmatch(str(k)) for k in data)
