@@ -156,7 +156,7 @@ def _source_at(line: str, start: int, anchor: int) -> tuple[int, int, int] | Non
         if end <= anchor or depth or token.isspace():
             continue
         rendered = "".join(shown)
-        if before.endswith(rendered):
+        if rendered and before.endswith(rendered):
             shown_from = _position_of_suffix(line, start, rendered)
             second = _second_copy(line[end:], rendered)
             if second is not None:
