@@ -30,10 +30,10 @@ from .labels import ROMANS
 from .similarity import KeyProfile, terms
 
 LOW_CONFIDENCE = 0.5
-LABEL_SCORE = {"export": 4.0, "exact": 3.0, "ordinal": 2.5, "prefix": 2.2, "question": 1.0, "letter": 0.8}
+LABEL_SCORE = {"export": 4.0, "exact": 3.0, "ordinal": 2.5, "prefix": 2.2, "question": 0.5, "letter": 0.5}
 WEAK_LABEL = 0.5  # a bare enumeration ("1)") counts this much of a label
 CONTENT_SCORE = 3.0  # times the coverage of the block by the part
-ASKED_SCORE = 1.0  # times the coverage of a short user turn (a restated question) by the part
+ASKED_SCORE = 2.0  # times the coverage of a short user turn (a restated question) by the part
 ASKED_CHARS = 1500
 ORDER_SCORE = 0.5  # for a part between the parts of the labelled blocks around it
 PLACE_AT = 0.8  # a block goes under a part only when its score there is above this
@@ -151,9 +151,11 @@ def _ordinal(piece: str) -> int | None:
 def align(blocks: list[Block], key: ProblemSet, content_first: bool = False) -> list[Placement]:
     """One placement per block (blocks that answer several parts come back split), in document order."""
     index, profile = KeyIndex(key), KeyProfile.of(key)
-    scored, origins = [], []
+    scored, origins, headings = [], [], set()
     for origin, block in enumerate(blocks):
         reading = index.resolve(block)
+        if reading.how in ("question", "unknown", "none") and _heading_only(block):
+            headings.add(origin)
         if content_first and reading.how in ("exact", "ordinal", "prefix", "question"):
             reading = Reading(index.order, "none")  # the numbering is another document's: content decides
         pieces = [block]
@@ -166,7 +168,16 @@ def align(blocks: list[Block], key: ProblemSet, content_first: bool = False) -> 
     placements = _assign(scored, index, content_first)
     for placement, origin in zip(placements, origins):
         placement.origin = origin
+        if origin in headings:
+            placement.part_id, placement.confidence, placement.how = None, 0.0, "heading"
     return placements
+
+
+def _heading_only(block: Block) -> bool:
+    """A question's label line with nothing under it ("Problem 3: Variational Information Bottleneck" above its
+    parts): a heading, not an answer."""
+    body = block.lines[1:] if block.heading else block.lines
+    return block.label != "" and len(block.title) <= 80 and not any(line.strip() for line in body)
 
 
 def _score(block: Block, reading: Reading, profile: KeyProfile) -> _Scored:
@@ -214,7 +225,7 @@ def _split(block: Block, candidates: list[str], profile: KeyProfile) -> list[Blo
         row = []
         for part_id in candidates:
             holder = profile.profiles[part_id]
-            row.append(sum(profile.term_weight(t) * ((t in holder) - SPLIT_BASELINE) for t in unit_terms))
+            row.append(sum(profile.term_weight(t) * (holder.get(t, 0.0) - SPLIT_BASELINE) for t in unit_terms))
         gains.append(row)
     size, count = len(units), len(candidates)
     best = [[0.0] * count for _ in range(size)]
@@ -290,7 +301,12 @@ def _assign(scored: list[_Scored], index: KeyIndex, content_first: bool) -> list
             if gains[g][j] > 0:
                 for i in groups[group_keys[g]]:
                     placed[i] = parts[j]
-    return [_placement(item, placed.get(i), order_bonus[i], content_first) for i, item in enumerate(scored)]
+    taken = {}
+    for i, part_id in placed.items():
+        taken.setdefault(part_id, set()).add(i)
+    return [_placement(item, placed.get(i), order_bonus[i], content_first,
+                       {pid for pid, holders in taken.items() if i not in holders})
+            for i, item in enumerate(scored)]
 
 
 def _scores(item: _Scored, between: set[str], content_first: bool) -> dict[str, float]:
@@ -338,23 +354,26 @@ def _between(scored: list[_Scored], index: KeyIndex) -> list[set[str]]:
     return result
 
 
-def _placement(item: _Scored, part_id: str | None, between: set[str], content_first: bool) -> Placement:
+def _placement(item: _Scored, part_id: str | None, between: set[str], content_first: bool,
+               others: set[str]) -> Placement:
+    """The placement with its confidence: how far the block's score there is above its best free alternative
+    (a part another block took is explained by that block)."""
     if part_id is None:
         return Placement(item.block, None, 0.0, "no fit")
     fit = item.coverage.get(part_id, 0.0)
     how = item.reading.how
     if part_id in item.reading.targets and how in ("export", "exact", "ordinal", "prefix") and not content_first:
         confidence = {"export": 1.0, "exact": 0.95, "ordinal": 0.85, "prefix": 0.85}[how]
-        if not item.block.strong:
-            confidence -= 0.2
+        if not item.block.strong and not _supported(item, part_id):
+            confidence -= 0.2  # "2)" may be a list item; unless the content reads like that part
         if contradicted(item, part_id):
             confidence = 0.45
         names = {"export": "export", "exact": "label", "ordinal": "label (numbered)",
                  "prefix": "label (a blank of this part)"}
         return Placement(item.block, part_id, round(confidence, 2), names[how], fit)
     scores = _scores(item, between, content_first)
-    ranked = sorted(scores.values(), reverse=True)
-    margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+    alternative = max((score for pid, score in scores.items() if pid != part_id and pid not in others), default=0.0)
+    margin = scores.get(part_id, 0.0) - alternative
     evidence = min(1.0, scores.get(part_id, 0.0) / 2.0)
     confidence = 0.2 + 0.59 * evidence * (1 - math.exp(-margin / 0.5))
     if how == "question" and part_id in item.reading.targets:
@@ -366,6 +385,14 @@ def _placement(item: _Scored, part_id: str | None, between: set[str], content_fi
     else:
         kind = "content"
     return Placement(item.block, part_id, round(min(0.79, confidence), 2), kind, fit)
+
+
+def _supported(item: _Scored, part_id: str) -> bool:
+    """The block's content reads more like this part than like the other parts of its question."""
+    question = part_id.split(".")[0]
+    siblings = [share for pid, share in item.coverage.items() if pid.split(".")[0] == question and pid != part_id]
+    own = item.coverage.get(part_id, 0.0)
+    return own >= POOR_FIT and own > max(siblings, default=0.0)
 
 
 def contradicted(item: _Scored, part_id: str) -> bool:

@@ -21,7 +21,8 @@ from .turns import Turn
 
 _FENCE = re.compile(r"\s{0,3}(```|~~~)")
 _ASKED = re.compile(
-    r"\b(?:(?:solve|answer|do|try)\s+(?:question\s+|problem\s+|exercise\s+|q)?|(?:question|problem|exercise)\s+)#?(\d{1,3})\b",
+    r"\b(?:(?:solve|answer|do|try)\s+(?:question\s+|problem\s+|exercise\s+|q)?|(?:question|problem|exercise)\s+)#?"
+    r"(\d{1,3})(?:\s?\(([a-h])\)(?!\s*,|\s*and\b)|\b)",
     re.I,
 )
 _INDEX_TURN = re.compile(r"\bindex(?:ing)?\b|\blist (?:all )?the questions\b", re.I)
@@ -55,13 +56,13 @@ class Block:
 def answer_blocks(turns: list[Turn]) -> list[Block]:
     """Blocks of every answering turn, labelled with the writer's numbering."""
     blocks: list[Block] = []
-    asked: str | None = None
+    asked: tuple[str | None, str | None] = (None, None)  # the question, and the part when only one is asked for
     writeup = len(turns) == 1 and turns[0].role == "document"
     previous_user = ""
     for index, turn in enumerate(turns):
         if turn.role == "user":
             found = _ASKED.search(turn.text[:ASKED_CHARS])
-            asked = found.group(1) if found else asked
+            asked = (found.group(1), found.group(2)) if found else asked
             previous_user = turn.text
             continue
         if turn.role != "assistant" and not (writeup and turn.role == "document"):
@@ -99,9 +100,11 @@ class _Context:
     part_style: tuple | None = None  # (case, style) of this question's part labels
 
 
-def _blocks_of(turn: Turn, turn_index: int, asked: str | None, writeup: bool, asked_text: str) -> list[Block]:
-    context = _Context(asked)
-    current = Block(asked, None, None, "", [], turn.line, turn_index, asked=asked_text, part_hint=turn.part_id)
+def _blocks_of(turn: Turn, turn_index: int, asked: tuple, writeup: bool, asked_text: str) -> list[Block]:
+    question, part = asked
+    context = _Context(question)  # the part asked for is not the context: the reply may still label it "(a)"
+    current = Block(question, part if question else None, None, "", [], turn.line, turn_index, asked=asked_text,
+                    part_hint=turn.part_id)
     blocks = [current]
     in_code = False
     for offset, line in enumerate(turn.text.split("\n")):
@@ -112,13 +115,13 @@ def _blocks_of(turn: Turn, turn_index: int, asked: str | None, writeup: bool, as
         if placed is None:
             current.lines.append(line)
             continue
-        question, part, sub, strong = placed
-        context.question, context.part, context.sub = question, part, sub
+        label_question, label_part, sub, strong = placed
+        context.question, context.part, context.sub = label_question, label_part, sub
         title = label.title
-        current = Block(question, part, sub, title, [line] if title else [], turn.line + offset, turn_index,
+        current = Block(label_question, label_part, sub, title, [line] if title else [], turn.line + offset, turn_index,
                         heading=bool(title), strong=strong, asked=asked_text, part_hint=turn.part_id)
         blocks.append(current)
-    return [b for b in blocks if b.text or b.label]
+    return [b for b in blocks if b.text or b.label and b is not blocks[0]]  # not the empty start of a reply
 
 
 def _place(label: Label, context: _Context, writeup: bool) -> tuple | None:

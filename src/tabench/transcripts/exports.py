@@ -240,7 +240,7 @@ def _inspect_log(data, source: str) -> list[Conversation]:
         epochs.add(epoch)
         if epoch not in (1, None):
             continue
-        hint = _string(sample.get("id")) or None
+        hint = _sample_part(sample)
         messages = sample.get("messages") if isinstance(sample.get("messages"), list) else []
         if not messages:
             sample_input = sample.get("input")
@@ -253,8 +253,21 @@ def _inspect_log(data, source: str) -> list[Conversation]:
         for message in messages:
             if isinstance(message, dict):
                 _add(turns, _role(message.get("role")), _text(message.get("content")), hint)
-    note = f"epochs 2–{max(e for e in epochs if isinstance(e, int))} left out" if len(epochs) > 1 else ""
+    last = max((e for e in epochs if isinstance(e, int)), default=1)
+    note = (f"epoch{'s 2–' if last > 2 else ' '}{last} of the inspect_ai log left out (the first epoch is imported)"
+            if last > 1 else "")
     return [Conversation(_string(task) or "inspect_ai log", turns, note=note)]
+
+
+def _sample_part(sample: dict) -> str | None:
+    """The part a sample answers, where the log says: metadata `part_id`, or a sample id such as "6.a" (a bare
+    number is the dataset's row, not a part)."""
+    metadata = sample.get("metadata") if isinstance(sample.get("metadata"), dict) else {}
+    for key in ("part_id", "part"):
+        if isinstance(metadata.get(key), (str, int)):
+            return str(metadata[key])
+    ident = _string(sample.get("id"))
+    return ident if "." in ident else None
 
 
 def _message_list(data, source: str) -> list[Conversation]:

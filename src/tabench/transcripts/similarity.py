@@ -6,6 +6,9 @@ is the terms of its question's title and shared text, its prompt, its choices an
 counts by how few parts share it (inverse document frequency over the key's parts), so `softmax` in a key where one
 part mentions it says more than `model` in a key where every part does.
 
+Terms of the question's title and shared text count half for each of its parts (`SHARED_TERM`): they tell the
+question, not which of its parts.
+
 `coverage` is the share of a text's term weight that a part's profile holds: 0 when nothing matches, near 1 when
 every term of the text is one of the part's own. Terms the key never uses weigh as much as the rarest key term, so
 text about something else (another homework) covers little of any part.
@@ -38,6 +41,7 @@ _COMMON = set(
 )
 _GREEK = {glyph: "\\" + name for name, glyph in _GLYPHS.items() if name.isalpha() and name[0].islower()}
 PROFILE_PREAMBLE_CHARS = 3000
+SHARED_TERM = 0.5
 MAX_TERMS_TEXT = 200_000  # a text longer than this is read by its first characters only
 
 
@@ -70,30 +74,33 @@ def _stem(word: str) -> str:
 
 @dataclass
 class KeyProfile:
-    """Every part's terms, and how much each term says (its weight)."""
+    """Every part's terms (each with how much it is the part's own: 1, or SHARED_TERM for its question's shared
+    text), and how much each term says (its weight)."""
 
     part_ids: list[str]
-    profiles: dict[str, set[str]]
+    profiles: dict[str, dict[str, float]]
     weight: dict[str, float]
     unknown_weight: float
-    holders: dict[str, list[str]] = field(default_factory=dict)  # term -> the parts whose profile has it
+    holders: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # term -> [(part id, share)]
 
     @classmethod
     def of(cls, key: ProblemSet) -> "KeyProfile":
-        profiles: dict[str, set[str]] = {}
+        profiles: dict[str, dict[str, float]] = {}
         for question in key.questions:
-            shared = " ".join([question.title, question.preamble[:PROFILE_PREAMBLE_CHARS]])
+            shared = set(terms(" ".join([question.title, question.preamble[:PROFILE_PREAMBLE_CHARS]])))
             for part in question.parts:
                 choices = " ".join(choice.text for choice in part.choices)
-                text = " ".join([shared, part.context, part.prompt, choices, part.solution])
-                profiles[part.id] = set(terms(text))
+                own = set(terms(" ".join([part.context, part.prompt, choices, part.solution])))
+                profile = dict.fromkeys(shared, SHARED_TERM)
+                profile.update(dict.fromkeys(own, 1.0))
+                profiles[part.id] = profile
         count = max(1, len(profiles))
         frequency = Counter(term for profile in profiles.values() for term in profile)
         weight = {term: math.log(1 + count / n) for term, n in frequency.items()}
-        holders: dict[str, list[str]] = {}
+        holders: dict[str, list[tuple[str, float]]] = {}
         for part_id, profile in profiles.items():
-            for term in profile:
-                holders.setdefault(term, []).append(part_id)
+            for term, share in profile.items():
+                holders.setdefault(term, []).append((part_id, share))
         return cls(list(profiles), profiles, weight, math.log(1 + 2 * count), holders)
 
     def term_weight(self, term: str) -> float:
@@ -106,11 +113,6 @@ class KeyProfile:
             return {}
         found: dict[str, float] = {}
         for term in text_terms:
-            for part_id in self.holders.get(term, ()):
-                found[part_id] = found.get(part_id, 0.0) + self.weight[term]
+            for part_id, share in self.holders.get(term, ()):
+                found[part_id] = found.get(part_id, 0.0) + self.weight[term] * share
         return {part_id: value / total for part_id, value in found.items()}
-
-    def known_share(self, text_terms: set[str]) -> float:
-        """The share of a text's term weight that is in the key's vocabulary at all."""
-        total = sum(self.term_weight(term) for term in text_terms)
-        return sum(self.weight[t] for t in text_terms if t in self.weight) / total if total else 0.0

@@ -91,15 +91,15 @@ def _uses_question_answer(lines: list[str]) -> bool:
 
 def _marker(line: str, question_answer: bool) -> tuple[str | None, str, str]:
     stripped = line.strip()
-    if "\t" in line or len(stripped) > MAX_SPEAKER_LINE or not stripped:
+    if "\t" in line or not stripped:
         return None, "", ""
-    match = _MARKER.fullmatch(stripped)
+    match = _MARKER.fullmatch(stripped[:MAX_SPEAKER_LINE])  # the speaker is at the start: "Me: <a long question>"
     if match:
         who = match.group("who").lower()
         role = _ROLE_WORDS.get(who, "assistant" if who.startswith("gpt") else None)
         if who in ("q", "a") and (not question_answer or not match.group("sep")):
             role = None
-        rest = match.group("rest").strip()
+        rest = stripped[match.start("rest"):].strip()
         prefix = stripped[: stripped.lower().find(who) + 1]
         heading = stripped.startswith("#")
         bold = "**" in prefix or "__" in prefix
@@ -111,7 +111,7 @@ def _marker(line: str, question_answer: bool) -> tuple[str | None, str, str]:
             if match.group("sep"):
                 return role, "", rest
             return role, rest.strip("*_ ()"), ""
-    if stripped.startswith("#"):
+    if stripped.startswith("#") and len(stripped) <= MAX_SPEAKER_LINE:
         for pattern, role in _HEADING_ROLE:
             if pattern.match(stripped):
                 return role, stripped.strip("# *"), ""
