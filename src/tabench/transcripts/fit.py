@@ -4,8 +4,9 @@ A transcript of another homework is refused before it is graded, with the reason
 give a score that means nothing. It does not fit when
 - most of its answer text (answers with enough terms to judge, each weighed by its size) sits in blocks whose
   content the part they were placed under hardly covers, or that fit no part;
-- or its numbering keeps disagreeing with the key's content: most labelled answers read like another part than
-  the one their label names (HW12's Q1 is the exam's Q9: its "1" reads like the key's 9);
+- or its numbering keeps disagreeing with the key's content: most labelled answers do not match the part (or
+  question) their label names, or name a question the key does not have (HW12's Q1 is the exam's Q9: its "1"
+  reads like the key's 9);
 - or it names a homework (or quiz, lab …) by number and the key names another.
 """
 
@@ -21,9 +22,9 @@ from .blocks import Block
 from .turns import Turn
 
 POOR_SHARE = 0.5  # refused when at least this share of the answer text fits poorly
-CONTRADICTED_SHARE = 0.5  # or when at least this share of the labelled answers reads like other parts
-MIN_EVIDENCE = 1.5  # the weight of answer text needed before judging at all (a few sentences)
-FULL_WEIGHT_TERMS = 25
+OFF_LABEL_SHARE = 0.5  # or when at least this share of the labelled answers do not fit the part their label names
+MIN_EVIDENCE = 1.0  # the weight of answer text needed before judging at all (an answer of a dozen terms)
+FULL_WEIGHT_TERMS = 12
 _DOCUMENT = re.compile(r"\b(homework|hw|problem set|pset|assignment|quiz|lab)\s?#?\s?(\d{1,2})\b", re.I)
 _SAME_KIND = {"hw": "homework", "pset": "problem set", "assignment": "homework"}
 
@@ -32,7 +33,7 @@ _SAME_KIND = {"hw": "homework", "pset": "problem set", "assignment": "homework"}
 class Fit:
     poor: int  # informative answers that fit no part well
     informative: int
-    contradicted: list[tuple[str, str]]  # (the writer's label, the part its content reads like)
+    contradicted: list[tuple[str, str]]  # (the writer's label, the part its content reads like, or "nothing")
     labelled: int
     named: tuple[str, str] | None  # (what the transcript names, what the key names) when they differ
     mismatch: str | None  # the reason, in one sentence, or None when the transcript fits
@@ -42,10 +43,10 @@ def check_fit(placements: list[Placement], key: ProblemSet, turns: list[Turn]) -
     blocks: list[Block] = [p.block for p in placements]
     scored = scored_for(blocks, key)
     poor_weight = total_weight = 0.0
-    poor = informative = labelled = 0
+    poor = informative = labelled = off_label = 0
     wrong: list[tuple[str, str]] = []
     for placement, item in zip(placements, scored):
-        if len(item.terms) < INFORMATIVE_TERMS:
+        if len(item.terms) < INFORMATIVE_TERMS or placement.how == "heading":
             continue
         weight = min(1.0, len(item.terms) / FULL_WEIGHT_TERMS)
         informative += 1
@@ -54,20 +55,23 @@ def check_fit(placements: list[Placement], key: ProblemSet, turns: list[Turn]) -
         if fit < POOR_FIT:
             poor += 1
             poor_weight += weight
-        if item.reading.how in ("exact", "ordinal", "prefix"):
+        how = item.reading.how
+        if how in ("exact", "ordinal", "prefix", "question", "unknown") and placement.how != "export":
             labelled += 1
-            target = item.reading.targets[0]
-            if contradicted(item, target):
-                best = max(item.coverage, key=item.coverage.get)
-                wrong.append((placement.block.label, best))
+            label_fit = max((item.coverage.get(target, 0.0) for target in item.reading.targets), default=0.0)
+            if label_fit < POOR_FIT:
+                off_label += 1
+            best = max(item.coverage, key=item.coverage.get, default=None)
+            if how == "unknown" or how != "question" and contradicted(item, item.reading.targets[0]):
+                wrong.append((placement.block.label, best or "nothing"))
     named = _named_documents(turns, key)
     reasons = []
     if total_weight >= MIN_EVIDENCE and poor_weight / total_weight >= POOR_SHARE:
         reasons.append(f"{poor} of its {informative} answers match no part's content")
-    if labelled >= 3 and len(wrong) / labelled >= CONTRADICTED_SHARE:
+    if off_label >= 2 and off_label / labelled >= OFF_LABEL_SHARE:
         examples = ", ".join(f"its {label} reads like the key's {part}" for label, part in wrong[:3])
-        reasons.append(f"its numbering disagrees with the key for {len(wrong)} of {labelled} labelled answers "
-                       f"({examples})")
+        reasons.append(f"{off_label} of its {labelled} labelled answers do not match the key's part of that number"
+                       + (f" ({examples})" if examples else ""))
     if named:
         reasons.append(f"it names {named[0]} while the key is {named[1]}")
     mismatch = "; ".join(reasons) if reasons else None
