@@ -55,6 +55,7 @@ class Placement:
     how: str
     fit: float = 0.0  # how much of the block the part's profile covers
     origin: int = 0  # the index of the block it came from, among the blocks given to `align`
+    evidence: "Evidence | None" = None
 
     @property
     def low(self) -> bool:
@@ -70,7 +71,9 @@ class Reading:
 
 
 @dataclass
-class _Scored:
+class Evidence:
+    """What is known about a block: its label read against the key, its terms, and how much each part covers."""
+
     block: Block
     reading: Reading
     terms: set[str]
@@ -95,6 +98,11 @@ class KeyIndex:
         for question in key.questions:
             self.questions[str(question.number)] = [part.id for part in question.parts]
         self.letters: dict[str, list[str]] = {}  # "3" -> ["a", "b"]; "3.d" -> ["i", "ii"]
+        self.by_letter: dict[tuple[str, ...], list[str]] = {}  # ("b",) -> every question's (b); ("d", "i") -> 11.d.i
+        for part_id in self.order:
+            pieces = part_id.split(".")[1:]
+            for depth in range(1, len(pieces) + 1):
+                self.by_letter.setdefault(tuple(pieces[:depth]), []).append(part_id)
         for part_id in self.order:
             pieces = part_id.split(".")
             for depth in range(1, len(pieces)):
@@ -109,7 +117,7 @@ class KeyIndex:
         if not pieces:
             return Reading([], "none")
         if not pieces[0].isdigit():  # "(b)" with no question around it
-            targets = [pid for pid in self.order if pid.split(".")[1:len(pieces) + 1] == pieces]
+            targets = self.by_letter.get(tuple(pieces), [])
             return Reading(targets, "letter" if targets else "unknown")
         question = pieces[0]
         if question not in self.questions:
@@ -166,8 +174,8 @@ def align(blocks: list[Block], key: ProblemSet, content_first: bool = False) -> 
             scored.append(_score(piece, reading, profile))
             origins.append(origin)
     placements = _assign(scored, index, content_first)
-    for placement, origin in zip(placements, origins):
-        placement.origin = origin
+    for placement, origin, evidence in zip(placements, origins, scored):
+        placement.origin, placement.evidence = origin, evidence
         if origin in headings:
             placement.part_id, placement.confidence, placement.how = None, 0.0, "heading"
     return placements
@@ -180,37 +188,40 @@ def _heading_only(block: Block) -> bool:
     return block.label != "" and len(block.title) <= 80 and not any(line.strip() for line in body)
 
 
-def _score(block: Block, reading: Reading, profile: KeyProfile) -> _Scored:
+def _score(block: Block, reading: Reading, profile: KeyProfile) -> Evidence:
     block_terms = set(terms(block.title + "\n" + block.text))
     asked = block.asked
     asked_coverage = profile.coverage(set(terms(asked))) if asked and len(asked) <= ASKED_CHARS else {}
-    return _Scored(block, reading, block_terms, profile.coverage(block_terms), asked_coverage)
+    return Evidence(block, reading, block_terms, profile.coverage(block_terms), asked_coverage)
 
 
 # ---- splitting a block that answers several parts --------------------------------------------------------------
 
-def _units(block: Block) -> list[list[str]]:
-    """The block's paragraphs (code blocks and display math whole), and each paragraph's sentences."""
-    units: list[list[str]] = []
+def _units(block: Block) -> list[tuple[int, list[str]]]:
+    """(the line it starts on, its lines) for the block's paragraphs (code blocks and display math whole), and for
+    each sentence of a one-line paragraph."""
+    units: list[tuple[int, list[str]]] = []
     paragraph: list[str] = []
-    in_code = False
-    for line in block.lines:
+    start, in_code = 0, False
+    for offset, line in enumerate(block.lines):
         if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
         if not line.strip() and not in_code:
             if paragraph:
-                units.append(paragraph)
+                units.append((start, paragraph))
                 paragraph = []
             continue
+        if not paragraph:
+            start = offset
         paragraph.append(line)
     if paragraph:
-        units.append(paragraph)
-    sentences: list[list[str]] = []
-    for lines in units:
+        units.append((start, paragraph))
+    sentences: list[tuple[int, list[str]]] = []
+    for start, lines in units:
         if len(lines) == 1 and "$$" not in lines[0] and not lines[0].lstrip().startswith(("```", "|")):
-            sentences += [[piece] for piece in _SENTENCE_END.split(lines[0]) if piece.strip()]
+            sentences += [(start, [piece]) for piece in _SENTENCE_END.split(lines[0]) if piece.strip()]
         else:
-            sentences.append(lines)
+            sentences.append((start, lines))
     return sentences
 
 
@@ -220,7 +231,7 @@ def _split(block: Block, candidates: list[str], profile: KeyProfile) -> list[Blo
     if len(units) < 2 or len(units) > MAX_SPLIT_UNITS or len(candidates) < 2:
         return [block]
     gains = []
-    for lines in units:
+    for _, lines in units:
         unit_terms = set(terms("\n".join(lines)))
         row = []
         for part_id in candidates:
@@ -262,22 +273,15 @@ def _split(block: Block, candidates: list[str], profile: KeyProfile) -> list[Blo
         return [block]
     result = []
     for number, (_, first, last) in enumerate(pieces):
-        lines = [line for unit in units[first:last + 1] for line in unit + [""]]
+        lines = [line for _, unit in units[first:last + 1] for line in unit + [""]]
         result.append(replace(block, title=block.title if number == 0 else "", lines=lines, heading=False,
-                              line=block.line + _line_of(block, units[first][0])))
+                              line=block.line + units[first][0]))
     return result
-
-
-def _line_of(block: Block, first_line: str) -> int:
-    for offset, line in enumerate(block.lines):
-        if first_line in line:
-            return offset
-    return 0
 
 
 # ---- the assignment ----------------------------------------------------------------------------------------------
 
-def _assign(scored: list[_Scored], index: KeyIndex, content_first: bool) -> list[Placement]:
+def _assign(scored: list[Evidence], index: KeyIndex, content_first: bool) -> list[Placement]:
     from scipy.optimize import linear_sum_assignment
 
     parts = index.order
@@ -309,7 +313,7 @@ def _assign(scored: list[_Scored], index: KeyIndex, content_first: bool) -> list
             for i, item in enumerate(scored)]
 
 
-def _scores(item: _Scored, between: set[str], content_first: bool) -> dict[str, float]:
+def _scores(item: Evidence, between: set[str], content_first: bool) -> dict[str, float]:
     """part id -> the block's score there, for the parts it has any evidence for."""
     scores: dict[str, float] = {}
     for part_id, share in item.coverage.items():
@@ -329,7 +333,7 @@ def _scores(item: _Scored, between: set[str], content_first: bool) -> dict[str, 
     return scores
 
 
-def _between(scored: list[_Scored], index: KeyIndex) -> list[set[str]]:
+def _between(scored: list[Evidence], index: KeyIndex) -> list[set[str]]:
     """For each block without a label of its own, the parts between those of the labelled blocks around it."""
     anchors = [index.position[item.reading.targets[0]] if item.reading.how in ("export", "exact", "ordinal")
                else None for item in scored]
@@ -354,7 +358,7 @@ def _between(scored: list[_Scored], index: KeyIndex) -> list[set[str]]:
     return result
 
 
-def _placement(item: _Scored, part_id: str | None, between: set[str], content_first: bool,
+def _placement(item: Evidence, part_id: str | None, between: set[str], content_first: bool,
                others: set[str]) -> Placement:
     """The placement with its confidence: how far the block's score there is above its best free alternative
     (a part another block took is explained by that block)."""
@@ -387,7 +391,7 @@ def _placement(item: _Scored, part_id: str | None, between: set[str], content_fi
     return Placement(item.block, part_id, round(min(0.79, confidence), 2), kind, fit)
 
 
-def _supported(item: _Scored, part_id: str) -> bool:
+def _supported(item: Evidence, part_id: str) -> bool:
     """The block's content reads more like this part than like the other parts of its question."""
     question = part_id.split(".")[0]
     siblings = [share for pid, share in item.coverage.items() if pid.split(".")[0] == question and pid != part_id]
@@ -395,15 +399,10 @@ def _supported(item: _Scored, part_id: str) -> bool:
     return own >= POOR_FIT and own > max(siblings, default=0.0)
 
 
-def contradicted(item: _Scored, part_id: str) -> bool:
+def contradicted(item: Evidence, part_id: str) -> bool:
     """The label names this part, but the block's content is plainly another part's."""
     if len(item.terms) < 2 * INFORMATIVE_TERMS:
         return False
     own = item.coverage.get(part_id, 0.0)
     other = max((share for pid, share in item.coverage.items() if pid != part_id), default=0.0)
     return own < CONTRADICTED_FIT and other >= max(0.2, 2.5 * own)
-
-
-def scored_for(blocks: list[Block], key: ProblemSet) -> list[_Scored]:
-    index, profile = KeyIndex(key), KeyProfile.of(key)
-    return [_score(block, index.resolve(block), profile) for block in blocks]

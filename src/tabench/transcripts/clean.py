@@ -33,6 +33,9 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE).translate(SPACES)
 
 
+COPIED_FROM_A_PAGE = re.compile(r"^[ \t]*(?:you|chatgpt|gemini|claude|copilot) said:?[ \t]*$", re.I | re.M)
+
+
 def without_ui_lines(text: str) -> str:
     """The conversation without the app's own words ("Thought for 14s", "Copy code", "ChatGPT can make mistakes")."""
     lines = text.split("\n")
@@ -248,8 +251,10 @@ def _thrice(span: str, letters: bool) -> str | None:
     return span[begin:end].strip() if begin is not None else None
 
 
-def without_double_math(text: str) -> str:
-    """Math copied from a rendered page kept once; single letters (`QQQ`) only where longer math was copied too."""
+def without_double_math(text: str, from_a_page: bool = False) -> str:
+    """Math copied from a rendered page kept once. Math with LaTeX commands is recognised anywhere (its source
+    renders to the text beside it); math without commands (`P=U(0,1)P = U(0,1)P=U(0,1)`, `QQQ`) only in a text
+    copied from a chat app's page (`from_a_page`) or where math with commands was found copied twice."""
     lines = text.split("\n")
     in_code, copied = False, False
     code = [False] * len(lines)
@@ -257,11 +262,11 @@ def without_double_math(text: str) -> str:
         if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
         code[index] = in_code
-        if not in_code and line.strip():
-            single = single_plain_math(single_math(line) if _ANCHOR.search(line) else line)
+        if not in_code and _ANCHOR.search(line):
+            single = single_math(line)
             copied = copied or single != line
             lines[index] = single
-    if copied:
+    if copied or from_a_page:
         lines = [line if code[i] or not line.strip() else single_plain_math(line, letters=True)
                  for i, line in enumerate(lines)]
     return "\n".join(lines)

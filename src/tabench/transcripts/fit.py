@@ -17,8 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..model import ProblemSet
-from .align import INFORMATIVE_TERMS, POOR_FIT, Placement, contradicted, scored_for
-from .blocks import Block
+from .align import INFORMATIVE_TERMS, POOR_FIT, Placement, contradicted
 from .turns import Turn
 
 POOR_SHARE = 0.5  # refused when at least this share of the answer text fits poorly
@@ -40,13 +39,12 @@ class Fit:
 
 
 def check_fit(placements: list[Placement], key: ProblemSet, turns: list[Turn]) -> Fit:
-    blocks: list[Block] = [p.block for p in placements]
-    scored = scored_for(blocks, key)
     poor_weight = total_weight = 0.0
     poor = informative = labelled = off_label = 0
     wrong: list[tuple[str, str]] = []
-    for placement, item in zip(placements, scored):
-        if len(item.terms) < INFORMATIVE_TERMS or placement.how == "heading":
+    for placement in placements:
+        item = placement.evidence
+        if item is None or len(item.terms) < INFORMATIVE_TERMS or placement.how == "heading":
             continue
         weight = min(1.0, len(item.terms) / FULL_WEIGHT_TERMS)
         informative += 1

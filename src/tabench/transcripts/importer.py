@@ -17,7 +17,7 @@ from ..model import ProblemSet
 from .align import LOW_CONFIDENCE, Placement, align
 from .annotations import Annotation, Note, separate, summarise
 from .blocks import Block, answer_blocks
-from .clean import normalise, without_double_math, without_page_furniture, without_ui_lines
+from .clean import COPIED_FROM_A_PAGE, normalise, without_double_math, without_page_furniture, without_ui_lines
 from .exports import Conversation, conversations_from_json, parse_json
 from .fit import Fit, check_fit
 from .similarity import KeyProfile, terms
@@ -128,16 +128,18 @@ def import_text(text: str, source: str = "transcript", key: ProblemSet | None = 
         turns = [Turn(t.role, normalise(t.text), t.title, t.line, t.part_id) for t in conversation.turns]
     else:
         turns = split_turns(text)
-    turns = [_cleaned(turn, writeup=len(turns) == 1 and turn.role == "document") for turn in turns]
+    from_a_page = not text.lstrip().startswith(("[", "{")) and COPIED_FROM_A_PAGE.search(text) is not None
+    turns = [_cleaned(turn, len(turns) == 1 and turn.role == "document", from_a_page) for turn in turns]
     imported = import_turns(turns, source, key, options)
     imported.notes[:0] = notes
     return imported
 
 
-def _cleaned(turn: Turn, writeup: bool) -> Turn:
+def _cleaned(turn: Turn, writeup: bool, from_a_page: bool) -> Turn:
     if turn.role not in ("assistant", "document"):
         return turn
-    text = without_double_math(without_ui_lines(turn.text))
+    text = without_ui_lines(turn.text)
+    text = without_double_math(text, from_a_page or text != turn.text)
     if writeup:
         text = without_page_furniture(text)
     return Turn(turn.role, text, turn.title, turn.line, turn.part_id)
