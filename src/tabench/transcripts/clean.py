@@ -29,7 +29,8 @@ _CODE_LANGUAGE = re.compile(r"(?:python|bash|shell|sh|latex|tex|text|plaintext|m
 
 
 def normalise(text: str) -> str:
-    """Line ends, invisible characters and no-break spaces."""
+    """Line ends, invisible characters and no-break spaces; a lone surrogate (from a JSON escape) becomes '?'."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE).translate(SPACES)
 
 
@@ -291,7 +292,7 @@ def without_page_furniture(text: str) -> str:
     numbers: list[tuple[int, int]] = []
     for index, line in enumerate(lines):
         stripped = line.strip()
-        if stripped.isdigit() and len(stripped) <= 4:
+        if stripped.isascii() and stripped.isdigit() and len(stripped) <= 4:
             numbers.append((index, int(stripped)))
         elif 0 < len(stripped) <= 100:
             places.setdefault(_DIGITS.sub("#", stripped), []).append(index)

@@ -116,7 +116,7 @@ def _chatgpt_conversation(conversation: dict, source: str) -> Conversation:
     if not isinstance(mapping, dict) or not mapping:
         return Conversation(title, [], ident)
     node_id = conversation.get("current_node")
-    if node_id not in mapping:
+    if not isinstance(node_id, str) or node_id not in mapping:
         node_id = next((key for key, node in mapping.items() if isinstance(node, dict) and not node.get("children")),
                        None)
     chain, seen = [], set()
@@ -129,7 +129,7 @@ def _chatgpt_conversation(conversation: dict, source: str) -> Conversation:
         message = node.get("message")
         if not isinstance(message, dict):
             continue
-        role = _role((message.get("author") or {}).get("role") if isinstance(message.get("author"), dict) else None)
+        role = _role(message["author"].get("role") if isinstance(message.get("author"), dict) else None)
         content = message.get("content") if isinstance(message.get("content"), dict) else {}
         metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
         if role not in ("user", "assistant") or metadata.get("is_visually_hidden_from_conversation"):
@@ -167,7 +167,7 @@ def _ai_studio(data, source: str) -> list[Conversation]:
     for item in _objects(data):
         prompt = item.get("chunkedPrompt") if isinstance(item.get("chunkedPrompt"), dict) else {}
         turns: list[Turn] = []
-        for chunk in prompt.get("chunks") or []:
+        for chunk in _list(prompt.get("chunks")):
             if not isinstance(chunk, dict) or chunk.get("isThought") or chunk.get("thought"):
                 continue
             parts = chunk.get("parts")
@@ -184,7 +184,7 @@ def _gemini_contents(data, source: str) -> list[Conversation]:
     conversations = []
     for item in _objects(data):
         turns: list[Turn] = []
-        for content in item.get("contents") or []:
+        for content in _list(item.get("contents")):
             if isinstance(content, dict):
                 parts = content.get("parts") if isinstance(content.get("parts"), list) else []
                 text = "".join(_string(p.get("text")) for p in parts if isinstance(p, dict) and not p.get("thought"))
@@ -200,7 +200,7 @@ def _takeout(data, source: str) -> list[Conversation]:
         prompt = _string(item.get("title"))
         if prompt.startswith("Prompted "):
             prompt = prompt[len("Prompted "):]
-        html = "".join(_string(piece.get("html")) for piece in item.get("safeHtmlItem") or [] if isinstance(piece, dict))
+        html = "".join(_string(piece.get("html")) for piece in _list(item.get("safeHtmlItem")) if isinstance(piece, dict))
         if not html:
             continue  # "Used an extension", settings changes and other activity without a reply
         entries.append((_time(item.get("time")), prompt, html_to_text(html)))
@@ -233,7 +233,7 @@ def _inspect_log(data, source: str) -> list[Conversation]:
     task = data.get("eval", {}).get("task") if isinstance(data.get("eval"), dict) else None
     turns: list[Turn] = []
     epochs = set()
-    for sample in data.get("samples") or []:
+    for sample in _list(data.get("samples")):
         if not isinstance(sample, dict):
             continue
         epoch = sample.get("epoch", 1)
@@ -340,6 +340,10 @@ def _add(turns: list[Turn], role: str, text: str, part_id: str | None = None) ->
         turns[-1].text += "\n\n" + text
         return
     turns.append(Turn(role, text, part_id=part_id))
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _string(value) -> str:

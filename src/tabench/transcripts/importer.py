@@ -124,8 +124,8 @@ def import_text(text: str, source: str = "transcript", key: ProblemSet | None = 
             return _edited(data, source, key, options)
         conversation, note = choose_conversation(conversations_from_json(data, source), options.conversation, key,
                                                  source)
-        notes += [n for n in (note, conversation.note) if n]
-        turns = [Turn(t.role, normalise(t.text), t.title, t.line, t.part_id) for t in conversation.turns]
+        notes += [normalise(n) for n in (note, conversation.note) if n]
+        turns = [Turn(t.role, normalise(t.text), normalise(t.title), t.line, t.part_id) for t in conversation.turns]
     else:
         turns = split_turns(text)
     from_a_page = not text.lstrip().startswith(("[", "{")) and COPIED_FROM_A_PAGE.search(text) is not None
@@ -337,7 +337,7 @@ def choose_conversation(conversations: list[Conversation], wanted: str | None, k
 
 def _find_conversation(conversations: list[Conversation], wanted: str) -> Conversation | None:
     wanted = wanted.strip()
-    if wanted.isdigit() and 1 <= int(wanted) <= len(conversations):
+    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(conversations):
         return conversations[int(wanted) - 1]
     for conversation in conversations:
         if conversation.id and conversation.id == wanted:
