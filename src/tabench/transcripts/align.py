@@ -160,6 +160,7 @@ def align(blocks: list[Block], key: ProblemSet, content_first: bool = False) -> 
     """One placement per block (blocks that answer several parts come back split), in document order."""
     index, profile = KeyIndex(key), KeyProfile.of(key)
     scored, origins, headings = [], [], set()
+    asked: dict[str, dict[str, float]] = {}  # a user turn's coverage, computed once for all the blocks answering it
     for origin, block in enumerate(blocks):
         reading = index.resolve(block)
         if reading.how in ("question", "unknown", "none") and _heading_only(block):
@@ -171,7 +172,7 @@ def align(blocks: list[Block], key: ProblemSet, content_first: bool = False) -> 
             candidates = reading.targets if reading.how == "question" else index.order
             pieces = _split(block, candidates, profile)
         for piece in pieces:
-            scored.append(_score(piece, reading, profile))
+            scored.append(_score(piece, reading, profile, asked))
             origins.append(origin)
     placements = _assign(scored, index, content_first)
     for placement, origin, evidence in zip(placements, origins, scored):
@@ -188,11 +189,12 @@ def _heading_only(block: Block) -> bool:
     return block.label != "" and len(block.title) <= 80 and not any(line.strip() for line in body)
 
 
-def _score(block: Block, reading: Reading, profile: KeyProfile) -> Evidence:
+def _score(block: Block, reading: Reading, profile: KeyProfile, asked: dict[str, dict[str, float]]) -> Evidence:
     block_terms = set(terms(block.title + "\n" + block.text))
-    asked = block.asked
-    asked_coverage = profile.coverage(set(terms(asked))) if asked and len(asked) <= ASKED_CHARS else {}
-    return Evidence(block, reading, block_terms, profile.coverage(block_terms), asked_coverage)
+    question = block.asked if len(block.asked) <= ASKED_CHARS else ""
+    if question not in asked:
+        asked[question] = profile.coverage(set(terms(question))) if question else {}
+    return Evidence(block, reading, block_terms, profile.coverage(block_terms), asked[question])
 
 
 # ---- splitting a block that answers several parts --------------------------------------------------------------
@@ -282,6 +284,7 @@ def _split(block: Block, candidates: list[str], profile: KeyProfile) -> list[Blo
 # ---- the assignment ----------------------------------------------------------------------------------------------
 
 def _assign(scored: list[Evidence], index: KeyIndex, content_first: bool) -> list[Placement]:
+    import numpy
     from scipy.optimize import linear_sum_assignment
 
     parts = index.order
@@ -292,17 +295,17 @@ def _assign(scored: list[Evidence], index: KeyIndex, content_first: bool) -> lis
         groups.setdefault(("label", item.reading.targets[0]) if single else ("block", i), []).append(i)
     order_bonus = _between(scored, index)
     group_keys = list(groups)
-    gains = [[0.0] * len(parts) for _ in group_keys]
+    gains = numpy.zeros((len(group_keys), len(parts)))
     for g, group in enumerate(group_keys):
         for i in groups[group]:
             item = scored[i]
             for part_id, score in _scores(item, order_bonus[i], content_first).items():
-                gains[g][column[part_id]] = max(gains[g][column[part_id]], score - PLACE_AT)
+                gains[g, column[part_id]] = max(gains[g, column[part_id]], score - PLACE_AT)
     placed: dict[int, str] = {}
     if group_keys and parts:
         rows, columns = linear_sum_assignment(gains, maximize=True)
         for g, j in zip(rows, columns):
-            if gains[g][j] > 0:
+            if gains[g, j] > 0:
                 for i in groups[group_keys[g]]:
                     placed[i] = parts[j]
     taken = {}

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
-SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009"), " ")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
+SPACES = re.compile("[\u00a0\u202f\u2007\u2009]")
 
 # Lines a chat app adds when a conversation is copied from its window; each is dropped where it is a whole line.
 UI_LINES = [
@@ -31,7 +31,7 @@ _CODE_LANGUAGE = re.compile(r"(?:python|bash|shell|sh|latex|tex|text|plaintext|m
 def normalise(text: str) -> str:
     """Line ends, invisible characters and no-break spaces; a lone surrogate (from a JSON escape) becomes '?'."""
     text = text.encode("utf-8", "replace").decode("utf-8")
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE).translate(SPACES)
+    return SPACES.sub(" ", INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 COPIED_FROM_A_PAGE = re.compile(r"^[ \t]*(?:you|chatgpt|gemini|claude|copilot) said:?[ \t]*$", re.I | re.M)

@@ -282,6 +282,8 @@ def assemble(entries: list[Entry], key: ProblemSet | None, turns: list[Turn], so
 
 def _move_displaced_prose(notes_by_part: dict[str, list[Note]], answers: dict[str, ImportedAnswer]) -> None:
     """Unmarked remarks sometimes sit after a later part (seed 000): give each to the answer it talks about."""
+    if not any(note.prose for notes in notes_by_part.values() for note in notes):
+        return
     texts = {pid: set(terms(answer.text)) for pid, answer in answers.items()}
     for pid in list(notes_by_part):
         for note in list(notes_by_part[pid]):

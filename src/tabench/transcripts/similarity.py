@@ -48,21 +48,32 @@ MAX_TERMS_TEXT = 200_000  # a text longer than this is read by its first charact
 def terms(text: str) -> list[str]:
     """The terms of a text, in order, with repeats."""
     found = []
-    for match in _TERM.finditer(text[:MAX_TERMS_TEXT]):
-        command, word, number, greek = match.groups()
-        if command:
-            if command not in _FORMATTING:
-                found.append("\\" + command)
-        elif word:
-            lowered = word.lower()
-            if (len(lowered) >= 3 or "_" in lowered) and lowered not in _COMMON:
-                found.append(_stem(lowered))
-        elif number:
-            if len(number) >= 2:
-                found.append(number.rstrip("0").rstrip(".") if "." in number else number)
-        else:
-            found.append(_GREEK.get(greek, greek))
+    for token in _TERM.findall(text[:MAX_TERMS_TEXT]):
+        term = _TERMS.get(token)
+        if term is None:
+            term = _term(*token)
+            if len(_TERMS) < MAX_CACHED_TERMS:
+                _TERMS[token] = term
+        if term:
+            found.append(term)
     return found
+
+
+_TERMS: dict[tuple, str] = {}  # a token as matched -> its term ("" for none): texts repeat their words
+MAX_CACHED_TERMS = 200_000
+
+
+def _term(command: str, word: str, number: str, greek: str) -> str:
+    if command:
+        return "" if command in _FORMATTING else "\\" + command
+    if word:
+        lowered = word.lower()
+        return _stem(lowered) if (len(lowered) >= 3 or "_" in lowered) and lowered not in _COMMON else ""
+    if number:
+        if len(number) < 2:
+            return ""
+        return number.rstrip("0").rstrip(".") if "." in number else number
+    return _GREEK.get(greek, greek)
 
 
 def _stem(word: str) -> str:
