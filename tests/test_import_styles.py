@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAM, HW12
+from conftest import EXAM, HW12, SHARED
 from tabench import ingest
 from tabench.cli import app
 from tabench.errors import ParseError
@@ -23,6 +23,7 @@ from tabench.transcripts import Options, import_text
 
 HERE = Path(__file__).parent / "transcripts"
 QUIZ = Path(__file__).resolve().parents[1] / "src" / "tabench" / "examples" / "example.md"
+LAB = SHARED / "corpus" / "markdown" / "cst463_lab01_matrices.md"
 runner = CliRunner()
 
 # file, key, {part: how the imported answer opens}, parts left unanswered that must be reported missing
@@ -106,6 +107,32 @@ STYLES = [
         "7.c": "(c) REPTILE, because MAML",
         "7.d": "(d) All three help",
     }, ["4.a", "5.a"]),
+    # The next four were written after the importer was frozen, to measure it on material it was not built on
+    # (all 16 answers placed right; the write-up's title line was placed under part 1, fixed since).
+    ("human_assistant_cst463_lab.txt", LAB, {  # Human:/Assistant:, Q1a) … Q1d) as blanks of the lab's part 1
+        "1": "Q1a) AB is not possible",
+        "2": "For the first one the question mark is the column vector",
+        "4": "Q4: Yes. Matrix addition is elementwise",
+        "6": "Q6: Yes. Take B = -A",
+    }, ["5"]),
+    ("bold_speakers_exam.md", EXAM, {  # **Human:**/**Claude:**, an unlabelled reply, "Question 12, part (c)."
+        "10.b": "Unrolling the forward process",
+        "12.c": "**Question 12, part (c).** The normalizing function is scale invariant",
+        "12.d": "**Question 12, part (d).** Type 1 is the post-LN",
+    }, ["10.c", "12.e"]),
+    ("gemini_copy_hw12.md", HW12, {  # **You:**/**Gemini:**, "Show thinking", 5(d) 5(e) and a later "(g)?" turn
+        "5.d": "5(d) Yes. With the meta-learned feature weights",
+        "5.e": "5(e) During meta-learning the weights",
+        "5.g": "5(g) For classification the picture is the same",
+    }, ["5.f"]),
+    ("markdown_writeup_quiz.md", QUIZ, {  # a typed Markdown write-up: ## Question 2, **Part A.**, a bare code answer
+        "2.a": "**Part A.** ReLU, since max(0, x)",
+        "2.b": "**Part B.** Sigmoid and tanh",
+        "2.c": "**Part C.** $\\sigma'(x)",
+        "3.a": "**Part A.** 128 × 64 = 8192 weights.",
+        "3.b": "**Part B.** 8192 × 2 ns = 16384 ns.",
+        "7": "```\nfor x, y in loader:",
+    }, ["4", "8"]),
     ("tabench_run_trace.json", QUIZ, {  # the trace a per-part run stores: each reply carries its part id
         "2.a": "ReLU: $\\max(0, x) = 0$",
         "3.a": "$128 \\times 64 = 8192$",

@@ -184,9 +184,12 @@ def align(blocks: list[Block], key: ProblemSet, content_first: bool = False) -> 
 
 def _heading_only(block: Block) -> bool:
     """A question's label line with nothing under it ("Problem 3: Variational Information Bottleneck" above its
-    parts): a heading, not an answer."""
+    parts), or Markdown headings alone ("# My answers"): a heading, not an answer."""
+    if not block.label:
+        lines = [line for line in block.lines if line.strip()]
+        return bool(lines) and all(line.lstrip().startswith("#") for line in lines)
     body = block.lines[1:] if block.heading else block.lines
-    return block.label != "" and len(block.title) <= 80 and not any(line.strip() for line in body)
+    return len(block.title) <= 80 and not any(line.strip() for line in body)
 
 
 def _score(block: Block, reading: Reading, profile: KeyProfile, asked: dict[str, dict[str, float]]) -> Evidence:
