@@ -423,8 +423,8 @@ def is_transcript(text: str) -> bool:
         data = parse_json(text, "answers")
     except ParseError:
         return False  # let the answers reader say what is wrong with it
-    if isinstance(data, list):  # JSON Lines: answers rows carry part_id, messages carry a role
-        return not any(isinstance(row, dict) and "part_id" in row and "answer" in row for row in data)
+    if isinstance(data, list):  # JSON Lines: answers rows carry part_id and answer, chats carry messages
+        return not any(isinstance(row, dict) and ("answer" in row or "submission" in row) for row in data)
     if not isinstance(data, dict):
         return False
     if str(data.get("format", "")).startswith("tabench-import"):
