@@ -221,18 +221,22 @@ def test_import_command_json(tmp_path):
 
 
 @pytest.mark.parametrize("content,message", [
-    ('{"hello": {"nested": true}}', "not a chat export"),
+    ('{"hello": {"nested": true}}', "not a chat export tabench knows (keys found: hello)"),
     ("[1, 2, 3]", "not a chat export"),
     ('[{"role": "user", "content": "hi"}]', "no assistant message"),
     ("[{\"role\": \"user\", ", "not valid"),
     ("### User\n\nhello\n", "no answer text"),
+    ('{"runSettings": {"model": "x"}, "prompt": {"text": "hi"}}', "keys found: runSettings, prompt"),
+    ('[{"question": "q", "reply": "r"}]', "first object has the keys question, reply"),
+    ('{"conversation_log": [{"speaker": "me", "said": "hi"}]}', "keys found: conversation_log"),
 ])
 def test_malformed_transcripts(tmp_path, content, message):
     path = tmp_path / "chat.json"
     path.write_text(content)
-    result = runner.invoke(app, ["import", str(path)])
-    assert result.exit_code == 2
-    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    for command in (["import", str(path)], ["grade", str(HW12), str(path)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, command
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_transcript_over_the_limit_is_refused(tmp_path):

@@ -36,6 +36,15 @@ def ingest(
         _fail(err)
 
 
+# How a transcript is imported, for `import` and for `grade` given a transcript.
+CONVERSATION = typer.Option(None, "--conversation", "-c", help="A transcript: which conversation of an export that "
+                            "holds several (its number, id or part of its title).")
+CORRECTIONS = typer.Option([], "--map", help='A transcript: put a block under another part, "block 3=5.b" (or '
+                           '"block 3=none"; `tabench import` lists the blocks); repeat it for more.')
+ACCEPT_MISMATCH = typer.Option(False, "--accept-mismatch", help="A transcript that does not fit the key: go on "
+                               "(where its numbering is another document's, its answers are placed by content).")
+
+
 @app.command("import", rich_help_panel="Pipeline")
 def import_(
     file: Path = typer.Argument(..., help="A chat export (ChatGPT's conversations.json, Claude's or Gemini's export, "
@@ -45,12 +54,9 @@ def import_(
     as_json: bool = typer.Option(False, "--json", help="Print every block with its placement, the answers, the "
                                                        "reader's marks and what fit nowhere, as JSON (edit part_id "
                                                        "and grade the file to correct a placement)."),
-    conversation: Optional[str] = typer.Option(None, "--conversation", "-c", help="Which conversation of an export "
-                                               "that holds several: its number, id or part of its title."),
-    corrections: list[str] = typer.Option([], "--map", help='Put a block under another part: "block 3=5.b" '
-                                          '(or "block 3=none"); repeat it for more.'),
-    accept_mismatch: bool = typer.Option(False, "--accept-mismatch", help="The transcript's numbering is another "
-                                         "document's: place its answers by content."),
+    conversation: Optional[str] = CONVERSATION,
+    corrections: list[str] = CORRECTIONS,
+    accept_mismatch: bool = ACCEPT_MISMATCH,
 ) -> None:
     """Split a transcript or write-up into answers per part; a reader's ✓/✗ marks become human verdicts."""
     from ..transcripts import Options

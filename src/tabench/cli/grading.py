@@ -19,6 +19,7 @@ from ..store import default_home
 from ..summary import BADGES, short
 from ..app import example_path
 from .base import _fail, app, console, warn
+from .documents import ACCEPT_MISMATCH, CONVERSATION, CORRECTIONS
 from .show import _print_import_notes, percent, print_index, print_summary, print_verdicts
 
 @app.command(rich_help_panel="Pipeline")
@@ -33,12 +34,9 @@ def grade(
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
     model: Optional[str] = typer.Option(None, "--model", help="Who answered (recorded for reports and comparisons)."),
     protocol: Optional[str] = typer.Option(None, "--protocol", help="How the model was asked: whole, interactive, per-part."),
-    conversation: Optional[str] = typer.Option(None, "--conversation", "-c", help="A transcript: which conversation "
-                                               "of an export that holds several (number, id or part of the title)."),
-    corrections: list[str] = typer.Option([], "--map", help='A transcript: put a block under another part, '
-                                          '"block 3=5.b" (see `tabench import`); repeat it for more.'),
-    accept_mismatch: bool = typer.Option(False, "--accept-mismatch", help="Grade a transcript that does not fit the "
-                                         "key anyway (its answers are placed by content)."),
+    conversation: Optional[str] = CONVERSATION,
+    corrections: list[str] = CORRECTIONS,
+    accept_mismatch: bool = ACCEPT_MISMATCH,
 ) -> None:
     """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME).
 
