@@ -53,7 +53,6 @@ class Placement:
     part_id: str | None
     confidence: float
     how: str
-    fit: float = 0.0  # how much of the block the part's profile covers
     origin: int = 0  # the index of the block it came from, among the blocks given to `align`
     evidence: "Evidence | None" = None
 
@@ -370,7 +369,6 @@ def _placement(item: Evidence, part_id: str | None, between: set[str], content_f
     (a part another block took is explained by that block)."""
     if part_id is None:
         return Placement(item.block, None, 0.0, "no fit")
-    fit = item.coverage.get(part_id, 0.0)
     how = item.reading.how
     if part_id in item.reading.targets and how in ("export", "exact", "ordinal", "prefix") and not content_first:
         confidence = {"export": 1.0, "exact": 0.95, "ordinal": 0.85, "prefix": 0.85}[how]
@@ -380,7 +378,7 @@ def _placement(item: Evidence, part_id: str | None, between: set[str], content_f
             confidence = 0.45
         names = {"export": "export", "exact": "label", "ordinal": "label (numbered)",
                  "prefix": "label (a blank of this part)"}
-        return Placement(item.block, part_id, round(confidence, 2), names[how], fit)
+        return Placement(item.block, part_id, round(confidence, 2), names[how])
     scores = _scores(item, between, content_first)
     alternative = max((score for pid, score in scores.items() if pid != part_id and pid not in others), default=0.0)
     margin = scores.get(part_id, 0.0) - alternative
@@ -394,7 +392,7 @@ def _placement(item: Evidence, part_id: str | None, between: set[str], content_f
         kind = "place"
     else:
         kind = "content"
-    return Placement(item.block, part_id, round(min(0.79, confidence), 2), kind, fit)
+    return Placement(item.block, part_id, round(min(0.79, confidence), 2), kind)
 
 
 def _supported(item: Evidence, part_id: str) -> bool:

@@ -30,11 +30,7 @@ _SAME_KIND = {"hw": "homework", "pset": "problem set", "assignment": "homework"}
 
 @dataclass
 class Fit:
-    poor: int  # informative answers that fit no part well
-    informative: int
     contradicted: list[tuple[str, str]]  # (the writer's label, the part its content reads like, or "nothing")
-    labelled: int
-    named: tuple[str, str] | None  # (what the transcript names, what the key names) when they differ
     mismatch: str | None  # the reason, in one sentence, or None when the transcript fits
 
 
@@ -73,7 +69,7 @@ def check_fit(placements: list[Placement], key: ProblemSet, turns: list[Turn]) -
     if named:
         reasons.append(f"it names {named[0]} while the key is {named[1]}")
     mismatch = "; ".join(reasons) if reasons else None
-    return Fit(poor, informative, wrong, labelled, named, mismatch)
+    return Fit(wrong, mismatch)
 
 
 def _named_documents(turns: list[Turn], key: ProblemSet) -> tuple[str, str] | None:

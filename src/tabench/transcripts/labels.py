@@ -56,11 +56,6 @@ class Label:
     def marked(self) -> bool:
         return self.heading or self.bold or self.keyword is not None
 
-    @property
-    def enumeration(self) -> bool:
-        """A single number such as `1)` or `2.`: a label, or an item of a list inside an answer."""
-        return self.components[0].isdigit() and len(self.components) == 1 and not self.marked
-
 
 def read_label(line: str) -> Label | None:
     """The label that starts `line`, or None when the line starts with text."""
