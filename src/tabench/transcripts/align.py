@@ -158,12 +158,13 @@ def _ordinal(piece: str) -> int | None:
 def align(blocks: list[Block], key: ProblemSet, content_first: bool = False) -> list[Placement]:
     """One placement per block (blocks that answer several parts come back split), in document order."""
     index, profile = KeyIndex(key), KeyProfile.of(key)
-    scored, origins, headings = [], [], set()
+    scored, origins, headings = [], [], {}
     asked: dict[str, dict[str, float]] = {}  # a user turn's coverage, computed once for all the blocks answering it
     for origin, block in enumerate(blocks):
         reading = index.resolve(block)
         if reading.how in ("question", "unknown", "none") and _heading_only(block):
-            headings.add(origin)
+            headings[origin] = Placement(block, None, 0.0, "heading", origin)  # takes no part from an answer
+            continue
         if content_first and reading.how in ("exact", "ordinal", "prefix", "question"):
             reading = Reading(index.order, "none")  # the numbering is another document's: content decides
         pieces = [block]
@@ -176,9 +177,17 @@ def align(blocks: list[Block], key: ProblemSet, content_first: bool = False) -> 
     placements = _assign(scored, index, content_first)
     for placement, origin, evidence in zip(placements, origins, scored):
         placement.origin, placement.evidence = origin, evidence
+    if not headings:
+        return placements
+    merged, answers = [], iter(placements)
+    pending = next(answers, None)
+    for origin in range(len(blocks)):
         if origin in headings:
-            placement.part_id, placement.confidence, placement.how = None, 0.0, "heading"
-    return placements
+            merged.append(headings[origin])
+        while pending is not None and pending.origin == origin:
+            merged.append(pending)
+            pending = next(answers, None)
+    return merged
 
 
 def _heading_only(block: Block) -> bool:
