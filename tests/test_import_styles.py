@@ -208,3 +208,14 @@ def test_imported_answers_are_graded(tmp_path, monkeypatch):
     verdicts = {v["part_id"]: v["verdict"] for v in json.loads(result.stdout)}
     assert verdicts["2.a"] == verdicts["3.a"] == verdicts["3.b"] == "correct"
     assert verdicts["5.b"] == "missing"
+
+
+def test_a_tabench_json_report_imports_its_stored_answers(tmp_path, monkeypatch):
+    monkeypatch.setenv("TABENCH_HOME", str(tmp_path))
+    answers = json.loads((QUIZ.parent / "example_answers.json").read_text())
+    assert runner.invoke(app, ["grade", str(QUIZ), str(QUIZ.parent / "example_answers.json")]).exit_code == 0
+    report = tmp_path / "report.json"
+    assert runner.invoke(app, ["report", "latest", "--format", "json", "-o", str(report)]).exit_code == 0
+    imported = import_text(report.read_text(), "report.json", _key(QUIZ))
+    assert imported.answer_map() == {pid: text.strip() for pid, text in answers.items()}
+    assert {a.how for a in imported.answers} == {"export"} and imported.mismatch is None

@@ -9,6 +9,7 @@
 | Gemini API contents | `contents` of `role` + `parts` | `{"contents": [{"role": "model", "parts": [{"text": "…"}]}]}` |
 | inspect_ai log | `eval` and `samples`, each with `messages` or `output` | `{"eval": {"task": "hw3"}, "samples": [{"id": "3.a", "messages": […]}]}` |
 | tabench's own traces | messages that carry `part_id` (`tabench run`), or `{"trace": […]}` | `[{"role": "assistant", "content": "…", "part_id": "3.a"}]` |
+| tabench's JSON report | `"format": "tabench-report"`: each part's answer under its id | `tabench report --format json` |
 | message lists | `{role, content}` (content a string or a list of parts), `{"messages": […]}`, ShareGPT `{from, value}`, OpenAI Responses items, JSON Lines of either | `[{"role": "user", "content": "…"}]` |
 
 Anything else is refused with one line that names the keys found. Thinking, tool calls, tool output and hidden
@@ -270,6 +271,18 @@ def _sample_part(sample: dict) -> str | None:
     return ident if "." in ident else None
 
 
+def _tabench_report(data, source: str) -> list[Conversation]:
+    """`tabench report --format json`: every part's stored answer, with the part's id and prompt."""
+    turns: list[Turn] = []
+    for question in _list(data.get("questions")):
+        for part in _list(question.get("parts")) if isinstance(question, dict) else []:
+            if isinstance(part, dict) and isinstance(part.get("id"), str):
+                _add(turns, "user", _string(part.get("prompt")), part["id"])
+                _add(turns, "assistant", _string(part.get("answer")), part["id"])
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    return [Conversation(_string(meta.get("submission")) or _string(data.get("title")) or "tabench report", turns)]
+
+
 def _message_list(data, source: str) -> list[Conversation]:
     """{role, content} messages (OpenAI, tabench's traces), ShareGPT {from, value}, Responses API items."""
     if isinstance(data, dict):
@@ -315,6 +328,7 @@ _READERS = [
     (lambda data: _all_have(data, "chat_messages"), _claude),
     (lambda data: _all_have(data, "chunkedPrompt"), _ai_studio),
     (lambda data: isinstance(data, dict) and isinstance(data.get("samples"), list) and "eval" in data, _inspect_log),
+    (lambda data: isinstance(data, dict) and data.get("format") == "tabench-report", _tabench_report),
     (lambda data: _all_have(data, "contents"), _gemini_contents),
     (lambda data: isinstance(data, list) and _all_have(data, "header") and _all_have(data, "title"), _takeout),
     (_is_message_list, _message_list),
