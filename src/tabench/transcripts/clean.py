@@ -205,12 +205,14 @@ MAX_TRIPLE_WORDS = 7  # math copied as text, source, text spans at most this man
 
 def single_plain_math(line: str, letters: bool = False) -> str:
     """`P=U(0,1)P = U(0,1)P=U(0,1)` -> `$P = U(0,1)$`: math without LaTeX commands, copied thrice; with `letters`
-    (the text has copied math elsewhere) also `QQQ` -> `$Q$`."""
+    (the text has copied math elsewhere) also `QQQ` -> `$Q$`. Formulas already between `$` are left alone."""
     if len(line) > MAX_MATH_LINE or "`" in line:
         return line
-    if "$" in line:  # only the text between formulas
-        pieces = re.split(r"(\$[^$]*\$)", line)
-        return "".join(piece if i % 2 else single_plain_math(piece, letters) for i, piece in enumerate(pieces))
+    pieces = re.split(r"(\$[^$]*\$)", line)
+    return "".join(piece if i % 2 else _plain_triples(piece, letters) for i, piece in enumerate(pieces))
+
+
+def _plain_triples(line: str, letters: bool) -> str:
     words = list(_WORD.finditer(line))
     pieces, last, index = [], 0, 0
     while index < len(words):
@@ -220,7 +222,7 @@ def single_plain_math(line: str, letters: bool = False) -> str:
             while stop > begin and line[stop - 1] in ".,;:":
                 stop -= 1
             middle = _thrice(line[begin:stop], letters)
-            if middle is not None:
+            if middle is not None and "$" not in middle:
                 found = (begin, stop, middle, end)
         if found is None:
             index += 1
