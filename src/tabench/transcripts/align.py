@@ -41,6 +41,7 @@ SPLIT_BASELINE = 0.3  # in splitting, a term away from a part's profile costs th
 SPLIT_PENALTY = 2.5  # and each extra piece costs this much
 SPLIT_MIN_GAIN = 2.0  # a piece must earn at least this under its part
 MAX_SPLIT_UNITS = 400
+KEPT_COVERAGE = 10  # a block keeps the coverage of its best parts (and of the parts its label names)
 INFORMATIVE_TERMS = 5  # blocks with fewer terms say too little about their content to judge the fit
 POOR_FIT = 0.12
 CONTRADICTED_FIT = 0.08
@@ -75,7 +76,7 @@ class Evidence:
 
     block: Block
     reading: Reading
-    terms: set[str]
+    size: int  # how many distinct terms the block has: how much its content can say
     coverage: dict[str, float]
     asked: dict[str, float] = field(default_factory=dict)
 
@@ -205,7 +206,11 @@ def _score(block: Block, reading: Reading, profile: KeyProfile, asked: dict[str,
     question = block.asked if len(block.asked) <= ASKED_CHARS else ""
     if question not in asked:
         asked[question] = profile.coverage(set(terms(question))) if question else {}
-    return Evidence(block, reading, block_terms, profile.coverage(block_terms), asked[question])
+    coverage = profile.coverage(block_terms)
+    if len(coverage) > KEPT_COVERAGE:  # the parts a block could go to; a long export holds many blocks
+        kept = sorted(coverage, key=coverage.get, reverse=True)[:KEPT_COVERAGE] + reading.targets[:KEPT_COVERAGE]
+        coverage = {part_id: coverage[part_id] for part_id in kept if part_id in coverage}
+    return Evidence(block, reading, len(block_terms), coverage, asked[question])
 
 
 # ---- splitting a block that answers several parts --------------------------------------------------------------
@@ -414,7 +419,7 @@ def _supported(item: Evidence, part_id: str) -> bool:
 
 def contradicted(item: Evidence, part_id: str) -> bool:
     """The label names this part, but the block's content is plainly another part's."""
-    if len(item.terms) < 2 * INFORMATIVE_TERMS:
+    if item.size < 2 * INFORMATIVE_TERMS:
         return False
     own = item.coverage.get(part_id, 0.0)
     other = max((share for pid, share in item.coverage.items() if pid != part_id), default=0.0)

@@ -40,9 +40,9 @@ def check_fit(placements: list[Placement], key: ProblemSet, turns: list[Turn]) -
     wrong: list[tuple[str, str]] = []
     for placement in placements:
         item = placement.evidence
-        if item is None or len(item.terms) < INFORMATIVE_TERMS or placement.how == "heading":
+        if item is None or item.size < INFORMATIVE_TERMS or placement.how == "heading":
             continue
-        weight = min(1.0, len(item.terms) / FULL_WEIGHT_TERMS)
+        weight = min(1.0, item.size / FULL_WEIGHT_TERMS)
         informative += 1
         total_weight += weight
         fit = item.coverage.get(placement.part_id, 0.0) if placement.part_id else 0.0
