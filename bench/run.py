@@ -215,7 +215,7 @@ def bench_import_large() -> None:
 
     key = ingest(SEEDS / "002_c2737d6fc07f4f16.txt")
     for size_mb in (12.5, 25, 50):
-        turns, text, count = [], "", 200
+        text, count = "", 200
         while len(text) < size_mb * 1e6:
             count *= 2
             text = "".join(f"User: {q}\n\nAssistant: {r}\n" for q, r in _chat_turns(count))

@@ -12,7 +12,7 @@ import typer
 from .. import app as application
 from ..errors import TabenchError
 from ..model import problem_set_schema
-from .base import _fail, _write_or_print, app, console
+from .base import _fail, _write_or_print, app
 from .show import print_import, print_index
 
 @app.command(rich_help_panel="Pipeline")
