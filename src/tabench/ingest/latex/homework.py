@@ -1,0 +1,339 @@
+r"""How course staff write homework without the exam class, and settling what the reader found (pure).
+
+Questions: `\section*{Problem 3}`, `{\bf Problem 1 (25 pts):}`, `\textbf{Question 2.}`, an environment named or
+titled like a problem (`\newtheorem{problem}{Problem}`), or the items of a list whose items hold solutions.
+Parts: `(a)`/`(i)` opening a paragraph, or the items of a list in a question. Solutions: an environment named like
+one (`solution`, `sol`, `proof`, a `\solution{…}` macro), or a paragraph or heading that starts `Solution:` — from
+there to the next question or part. A list of parts in the question and a list of the same length in its solution
+are paired item by item.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..points import parse_points, strip_points
+from .reader import Reader, argument, heading_level
+from .specs import question_like, solution_like
+from .tree import PROMPT, SOLUTION, Block, Choices, Item, ListRecord, clean_label, flatten, list_label, render_list, roman_index
+
+# `Problem 3`, `Question 2.`, `Exercise 1:`, `Q4` — the word, the number, what follows
+_QUESTION = re.compile(r"(?:Problem|Question|Exercise|Exercice|Q)\s*\.?\s*(\d{1,3})(?![\d.,]\d)\s*(.*)", re.I | re.S)
+# in running text the number must end the label: `Problem 2.`, `Problem 2 (10 pts)`, not `Problem 2 asks`
+_TEXT_QUESTION_END = re.compile(r"(?:[.:)—–-]|\(|$)")
+_SOLUTION = re.compile(
+    r"(?:(?:Alternative|Alternate|Another|Sample|Reference|Model|Official|Full|Short|Complete)\s+)?"
+    r"(?:Solutions?|Answers?|Sol|Soln|Proof)\b\s*(?:\d+|\([^)]{0,40}\))?\s*(?:[:.](?:\s|$)|$)",
+    re.I,
+)
+_PART = re.compile(r"(?:Part\s+)?\(([a-z]|[ivx]{1,4})\)\s*|([a-z]|[ivx]{1,4})\)\s+", re.I)
+_CHECK_GLYPHS = ("✓", "✔", "☒", "\\checkmark", "☑")
+_ENUMERATE_TEMPLATE = re.compile(r"\{[^{}]*\}")
+_LABEL_MACROS = (("\\alph", "alph"), ("\\Alph", "Alph"), ("\\roman", "roman"), ("\\Roman", "Roman"),
+                 ("\\arabic", "arabic"))
+_DEFAULT_STYLES = {1: "arabic", 2: "alph", 3: "roman", 4: "Alph"}
+_LABEL_NODES = ("textbf", "textit", "emph", "underline", "textsc", "textsf", "uline")
+
+
+# ---- labels at the start of a paragraph ---------------------------------------------------------------------------
+
+def leading_text(reader: Reader, text: str) -> str:
+    """Act on a label that opens a paragraph of running text; return the text left to write."""
+    match = _QUESTION.match(text)
+    if match and _TEXT_QUESTION_END.match(match.group(2)) and _may_open_question(reader, int(match.group(1))):
+        rest = match.group(2)
+        points = parse_points(rest)
+        _open_question(reader, int(match.group(1)), _title(match.group(0)[: match.start(2)]), points, "text")
+        return strip_points(rest).lstrip(".:)—–- ") if points is not None else rest.lstrip(".:—–- ")
+    match = _SOLUTION.match(text)
+    if match:
+        _start_solution(reader)
+        return text[match.end():]
+    match = _PART.match(text)
+    if match and _part(reader, (match.group(1) or match.group(2)).lower()):
+        return text[match.end():]
+    return text
+
+
+def leading_node(reader: Reader, node) -> bool:
+    r"""Act on a bold or braced label that opens a paragraph (`\textbf{Problem 2.}`, `{\bf (a)}`); True if it was one."""
+    name = getattr(node, "macroname", None)
+    if name is not None and name not in _LABEL_NODES:
+        return False
+    text = reader.plain(node)
+    if not text or len(text) > 200:
+        return False
+    match = _QUESTION.match(text)
+    if match and _may_open_question(reader, int(match.group(1))):
+        rest = match.group(2)
+        title = strip_points(rest).strip(" .:()—–-") or _title(text[: match.start(2)])
+        _open_question(reader, int(match.group(1)), title, parse_points(rest), "text")
+        return True
+    match = _SOLUTION.match(text)
+    if match:
+        _start_solution(reader)
+        reader.emit(text[match.end():])
+        return True
+    match = _PART.match(text)
+    if match and _part(reader, (match.group(1) or match.group(2)).lower()):
+        reader.emit(text[match.end():])
+        return True
+    return False
+
+
+def heading(reader: Reader, node) -> None:
+    r"""\section{…} and friends: a problem, a solution, a part, or a heading of the text."""
+    level = heading_level(node.macroname)
+    title = reader.plain(argument(node, 2))
+    if not reader.capturing:
+        match = _QUESTION.match(title)
+        if match and _may_open_question(reader, int(match.group(1))):
+            rest = match.group(2)
+            name = strip_points(rest).strip(" .:()—–-") or _title(title[: match.start(2)])
+            _open_question(reader, int(match.group(1)), name, parse_points(rest), "heading", level)
+            return
+        if _SOLUTION.fullmatch(title.strip()):
+            _start_solution(reader)
+            return
+        match = _PART.fullmatch(title.strip())
+        if match and _part(reader, (match.group(1) or match.group(2)).lower()):
+            return
+        question = _question_of(reader.item)
+        if question is not None and question.heading is not None and level <= question.heading:
+            reader.item, reader.role = reader.root, PROMPT
+    reader.paragraph()
+    reader.emit(f"**{title}**")
+    reader.paragraph()
+
+
+def _may_open_question(reader: Reader, number: int) -> bool:
+    if reader.capturing or any(level == 1 for _, level in reader.containers):
+        return False  # inside the exam class's questions: \question numbers them
+    item = reader.item
+    while item is not None and item.level > 0:
+        if item.origin in ("macro", "list"):  # in an exam question or a list item: not a place for a new question
+            return False
+        item = item.parent
+    return reader.question_number == 0 or number == reader.question_number + 1
+
+
+def _open_question(reader: Reader, number: int, title: str, points, origin: str, heading_at: int | None = None):
+    question = Item(level=1, number=number, title=title, points=points, origin=origin, parent=reader.root,
+                    heading=heading_at)
+    reader.root.content.append(question)
+    reader.question_number = number
+    reader.item, reader.role, reader.para_start = question, PROMPT, True
+
+
+def _title(label: str) -> str:
+    return " ".join(label.replace("*", "").split()).strip(" .:")
+
+
+def _start_solution(reader: Reader) -> None:
+    if reader.open_environments and reader.role == PROMPT:
+        name = reader.open_environments[-1]
+        reader.warn(f"environment:{name}", f"\\begin{{{name}}} holds a block that starts like a solution; it is "
+                                           "read as the solution (rename the environment if that is wrong)")
+    reader.role = SOLUTION
+    reader.new_block()
+
+
+def _question_of(item: Item) -> Item | None:
+    while item is not None and item.level > 1:
+        item = item.parent
+    return item if item is not None and item.level == 1 else None
+
+
+def _part(reader: Reader, label: str) -> bool:
+    """`(b)` opening a paragraph or a line: the part of that label met before (in a solution: its answer), or
+    else, in the question's text, the next part (or sub-part)."""
+    item = reader.item
+    if item.level == 0:
+        return False
+    for holder in (item, item.parent, item.parent.parent if item.parent else None):
+        if holder is None:
+            continue
+        if holder is item and item.label == label:
+            return True
+        for child in holder.children():
+            if child.label == label:  # a part met before: what follows belongs to it (its answer, its figure)
+                reader.item = child
+                reader.new_block()
+                return True
+    if reader.role == SOLUTION:
+        return False
+    for owner in (item, item.parent) if item.level >= 2 else (item,):
+        if owner is not None and owner.level >= 1 and _next_label(owner) and label in _next_label(owner):
+            child = Item(level=owner.level + 1, label=label, origin="text", parent=owner)
+            owner.content.append(child)
+            reader.item, reader.role, reader.para_start = child, PROMPT, True
+            return True
+    return False
+
+
+def _next_label(owner: Item) -> tuple[str, ...]:
+    """The labels the next text part of `owner` may have: (a) or (i) to start, then the one after the last."""
+    children = owner.children()
+    if any(child.origin != "text" for child in children):
+        return ()
+    labels = [child.label for child in children]
+    if not labels:
+        return ("a", "i") if owner.level == 1 else ("i", "a")
+    if labels[0] == "i" and roman_index(labels[-1]) is not None:
+        following = roman_index(labels[-1]) + 1
+        return (list_label("roman", following),)
+    last = labels[-1]
+    return (chr(ord(last) + 1),) if len(last) == 1 and last < "z" else ()
+
+
+# ---- environments named by course staff ---------------------------------------------------------------------------
+
+def solution_environment(reader: Reader, node) -> None:
+    with reader.as_role(SOLUTION):
+        reader.walk(node.nodelist)
+
+
+def question_environment(reader: Reader, node) -> None:
+    r"""`\begin{problem}` (a theorem-like or custom environment): question N+1; it runs to the next question."""
+    if reader.capturing or reader.containers or reader.item.level > 1:
+        reader.walk(node.nodelist)
+        return
+    title = reader.plain(argument(node, 0))
+    _open_question(reader, reader.question_number + 1, title or node.environmentname.capitalize(), parse_points(title),
+                   "environment")
+    reader.walk(node.nodelist)
+
+
+def environment_for(roles: dict[str, str]):
+    """The handler of an environment tabench has no rule for, by the role its name or definition gives it."""
+    def handler_for(name: str):
+        role = roles.get(name)
+        if role == "solution" or (role is None and solution_like(name)):
+            return solution_environment
+        if role == "question" or (role is None and question_like(name)):
+            return question_environment
+        return None
+    return handler_for
+
+
+# ---- lists ---------------------------------------------------------------------------------------------------------
+
+def list_style(node, depth: int, enumerated: bool) -> tuple[str, int]:
+    r"""How an enumerate labels its items: `[(a)]` (enumerate), `[label=(\roman*)]` (enumitem), else by depth."""
+    if not enumerated:
+        return "bullet", 1
+    arg = argument(node, 0)
+    source = arg.latex_verbatim()[1:-1] if arg is not None else ""
+    start = re.search(r"start\s*=\s*(\d+)", source)
+    start = int(start.group(1)) if start else 1
+    for macro, style in _LABEL_MACROS:
+        if macro in source:
+            return style, start
+    if source and "=" not in source:
+        template = _ENUMERATE_TEMPLATE.sub("", source)
+        for char in template:
+            if char in "aAiI1":
+                return {"a": "alph", "A": "Alph", "i": "roman", "I": "Roman", "1": "arabic"}[char], start
+    return _DEFAULT_STYLES.get(depth, "arabic"), start
+
+
+def settle(item: Item) -> None:
+    """Decide what each list in the tree is, pair parts with their solutions, and give content that follows an
+    item's last part (a solution after `\\end{parts}`) to that part."""
+    _options_lists(item)
+    _pair_lists(item)
+    _place_lists(item)
+    _trailing_to_last_child(item)
+    for child in item.children():
+        settle(child)
+
+
+def _options_lists(item: Item) -> None:
+    for index, record in enumerate(item.content):
+        if not isinstance(record, ListRecord) or record.role != PROMPT or not _is_options(record):
+            continue
+        options = [flatten(option).strip() for option in record.items]
+        correct = [i for i, option in enumerate(record.items) if _marked_option(option, options[i])]
+        labels = [option.label if record.style in ("Alph", "alph") else list_label("Alph", i)
+                  for i, option in enumerate(record.items)]
+        item.choices.append(Choices(options=options, correct=correct, labels=labels))
+        lines = [f"{label}. {text}" for label, text in zip(labels, options)]
+        item.content[index] = Block(PROMPT, "\n" + "\n".join(lines) + "\n")
+
+
+def _is_options(record: ListRecord) -> bool:
+    if len(record.items) < 2:
+        return False
+    for option in record.items:
+        if option.children() or option.blocks(SOLUTION) or any(isinstance(x, ListRecord) for x in option.content):
+            return False
+        if len(option.text(PROMPT)) > 300:
+            return False
+    marked = [option for option in record.items if _marked_option(option, option.text(PROMPT))]
+    return record.style == "Alph" or 0 < len(marked) < len(record.items)
+
+
+def _marked_option(option: Item, text: str) -> bool:
+    return option.marked_in_prompt or any(glyph in text for glyph in _CHECK_GLYPHS)
+
+
+def _pair_lists(item: Item) -> None:
+    """A list of parts and, later, a list of the same length in the solution: item i answers part i."""
+    used: set[int] = set()
+    for index, record in enumerate(item.content):
+        if not isinstance(record, ListRecord) or record.role != PROMPT or record.holds_answer():
+            continue
+        for later in range(index + 1, len(item.content)):
+            answers = item.content[later]
+            if isinstance(answers, ListRecord) and answers.role == SOLUTION and later not in used \
+                    and len(answers.items) == len(record.items):
+                for part, answer in zip(record.items, answers.items):
+                    _move_content(answer, part)
+                used.add(later)
+                break
+    item.content = [x for i, x in enumerate(item.content) if i not in used]
+
+
+def _move_content(source: Item, target: Item) -> None:
+    for x in source.content:
+        if isinstance(x, Item):
+            x.parent = target
+        target.content.append(x)
+    target.marked.extend(source.marked)
+    target.fillins.extend(source.fillins)
+    target.choices.extend(source.choices)
+
+
+def _place_lists(item: Item) -> None:
+    """A list whose items hold answers is a list of parts (or, at the top, of questions); any other is text."""
+    content = []
+    for x in item.content:
+        if isinstance(x, ListRecord) and x.role == PROMPT and x.holds_answer():
+            for child in x.items:
+                child.parent = item
+                if item.level == 0:
+                    child.number = int(child.label) if (child.label or "").isdigit() else None
+                    child.label = None
+                else:
+                    child.label = clean_label(child.label or "") or None
+                content.append(child)
+        elif isinstance(x, ListRecord):
+            content.append(Block(x.role, "\n" + render_list(x) + "\n"))
+        else:
+            content.append(x)
+    item.content = content
+
+
+def _trailing_to_last_child(item: Item) -> None:
+    children = [i for i, x in enumerate(item.content) if isinstance(x, Item)]
+    if not children:
+        return
+    last = children[-1]
+    trailing = item.content[last + 1 :]
+    if any(isinstance(x, Block) and x.role == SOLUTION and x.text.strip() for x in trailing):
+        item.content[last].content.extend(trailing)
+        item.content = item.content[: last + 1]
+
+
+MACROS = {name: heading for name in ("chapter", "section", "subsection", "subsubsection", "paragraph",
+                                     "subparagraph")}

@@ -1,0 +1,84 @@
+r"""Text markup as Markdown ingest reads it: bold, emphasis, code, figures, captions, the title (pure)."""
+
+from __future__ import annotations
+
+from pylatexenc.latexwalker import LatexCharsNode
+
+from .reader import Reader, argument
+
+
+def wrapped(marker: str):
+    """\\textbf{x} -> **x**, \\emph{x} -> *x*: the content between markers."""
+    def handler(reader: Reader, node) -> None:
+        text, _ = reader.capture([argument(node, 0)] if argument(node, 0) is not None else [])
+        if text.strip():
+            reader.emit(f"{marker}{text.strip()}{marker}")
+    return handler
+
+
+def inline_code(reader: Reader, node) -> None:
+    r"""\texttt{x}, \verb|x|, \lstinline|x| -> `x`."""
+    args = node.nodeargd.argnlist if node.nodeargd is not None else []
+    last = args[-1] if args else None
+    if isinstance(last, LatexCharsNode) and node.macroname != "texttt":
+        text = last.chars
+    else:
+        text, _ = reader.capture([last] if last is not None else [])
+    reader.emit(f"`{' '.join(text.split())}`")
+
+
+def include_graphics(reader: Reader, node) -> None:
+    r"""\includegraphics[…]{file}: the figure a question shows (its path as written, under \graphicspath)."""
+    arg = argument(node, 2)
+    path = arg.latex_verbatim().strip("{} ") if arg is not None else ""
+    if reader.graphics_prefix and "/" not in path:
+        path = reader.graphics_prefix + path
+    reader.add_figure(path or None)
+
+
+def graphics_path(reader: Reader, node) -> None:
+    arg = argument(node, 0)
+    source = arg.latex_verbatim() if arg is not None else ""
+    first = source.strip()[1:-1].strip().lstrip("{").split("}")[0].strip()
+    if first:
+        reader.graphics_prefix = first if first.endswith("/") else first + "/"
+
+
+def caption(reader: Reader, node) -> None:
+    r"""\caption{text} -> 'Figure N: text', numbered as LaTeX numbers figures."""
+    reader.figure_number += 1
+    text, _ = reader.capture([argument(node, 1)] if argument(node, 1) is not None else [])
+    reader.emit(f"\nFigure {reader.figure_number}: {' '.join(text.split())}\n")
+
+
+def title(reader: Reader, node) -> None:
+    text, _ = reader.capture([argument(node, 1)] if argument(node, 1) is not None else [])
+    lines = [" ".join(line.replace("**", "").split()) for line in text.split("\n")]
+    if reader.title is None:
+        reader.title = " — ".join(line for line in lines if line) or None
+
+
+def document(reader: Reader, node) -> None:
+    """The document's body: what the preamble wrote is not printed."""
+    reader.root.content = [x for x in reader.root.content if not hasattr(x, "role")]
+    reader.walk(node.nodelist)
+
+
+def footnote(reader: Reader, node) -> None:
+    text, _ = reader.capture([argument(node, 1)] if argument(node, 1) is not None else [])
+    if text.strip():
+        reader.emit(f" ({text.strip()})")
+
+
+def loose_item(reader: Reader, node) -> None:
+    r"""\item outside a list tabench reads (a list inside a table, say): a bullet."""
+    label = argument(node, 0)
+    reader.emit("\n" + (reader.plain(label) if label is not None else "-") + " ")
+
+
+ENVIRONMENTS = {"document": document}
+MACROS = {
+    "textbf": wrapped("**"), "emph": wrapped("*"), "textit": wrapped("*"), "texttt": inline_code,
+    "verb": inline_code, "lstinline": inline_code, "mintinline": inline_code, "includegraphics": include_graphics,
+    "graphicspath": graphics_path, "caption": caption, "title": title, "footnote": footnote, "item": loose_item,
+}
