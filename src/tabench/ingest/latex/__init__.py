@@ -15,7 +15,7 @@ from . import exam, homework, markup
 from .build import Builder, front_title
 from .expand import Expansion, expand
 from .includes import Includes, ReadFile
-from .reader import Reader
+from .reader import Reader, resolve_references
 from .walker import parse_nodes
 
 # characters a document may have once its includes are in, and once its macros are expanded
@@ -54,6 +54,7 @@ def _read(nodes, expansion: Expansion, colour_answers: bool) -> Reader:
     reader = Reader(_MACROS, _ENVIRONMENTS, homework.environment_for(expansion.roles), homework.leading_text,
                     homework.leading_node, expansion.code_environments, colour_answers)
     reader.walk(nodes)
+    resolve_references(reader.root, reader.labels)
     return reader
 
 

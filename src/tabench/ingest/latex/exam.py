@@ -47,7 +47,7 @@ def open_item(reader: Reader, node) -> None:
         siblings = [x for x in owner.children() if x.origin == "macro"]
         item.label = list_label(_LABEL_STYLE[level], len(siblings))
     owner.content.append(item)
-    reader.item, reader.role, reader.para_start = item, PROMPT, True
+    reader.open(item)
 
 
 def _owner(reader: Reader, level: int) -> Item:

@@ -122,7 +122,7 @@ def _open_question(reader: Reader, number: int, title: str, points, origin: str,
                     heading=heading_at)
     reader.root.content.append(question)
     reader.question_number = number
-    reader.item, reader.role, reader.para_start = question, PROMPT, True
+    reader.open(question)
 
 
 def _title(label: str) -> str:
@@ -166,7 +166,7 @@ def _part(reader: Reader, label: str) -> bool:
         if owner is not None and owner.level >= 1 and _next_label(owner) and label in _next_label(owner):
             child = Item(level=owner.level + 1, label=label, origin="text", parent=owner)
             owner.content.append(child)
-            reader.item, reader.role, reader.para_start = child, PROMPT, True
+            reader.open(child)
             return True
     return False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pylatexenc.latexwalker import LatexCharsNode
 
-from .reader import Reader, argument
+from .reader import Reader, argument, reference
 
 
 def wrapped(marker: str):
@@ -45,10 +45,20 @@ def graphics_path(reader: Reader, node) -> None:
 
 
 def caption(reader: Reader, node) -> None:
-    r"""\caption{text} -> 'Figure N: text', numbered as LaTeX numbers figures."""
-    reader.figure_number += 1
+    r"""\caption{text} -> 'Figure N: text' (or 'Table N: text'), numbered as LaTeX numbers them."""
+    kind = "Table" if "table" in reader.open_floats else "Figure"
+    number = reader.count(kind)
+    reader.label_target = str(number)
     text, _ = reader.capture([argument(node, 1)] if argument(node, 1) is not None else [])
-    reader.emit(f"\nFigure {reader.figure_number}: {' '.join(text.split())}\n")
+    reader.emit(f"\n{kind} {number}: {' '.join(text.split())}\n")
+
+
+def label(reader: Reader, node) -> None:
+    reader.label(reader.plain_argument(node, 0))
+
+
+def ref(reader: Reader, node) -> None:
+    reader.emit(reference(node.macroname, reader.plain_argument(node, 0)))
 
 
 def title(reader: Reader, node) -> None:
@@ -81,4 +91,5 @@ MACROS = {
     "textbf": wrapped("**"), "emph": wrapped("*"), "textit": wrapped("*"), "texttt": inline_code,
     "verb": inline_code, "lstinline": inline_code, "mintinline": inline_code, "includegraphics": include_graphics,
     "graphicspath": graphics_path, "caption": caption, "title": title, "footnote": footnote, "item": loose_item,
+    "label": label, "ref": ref, "eqref": ref, "autoref": ref, "cref": ref, "Cref": ref,
 }

@@ -44,6 +44,10 @@ Handler = Callable[["Reader", object], None]
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _CELL, _ROW = "\x1f", "\x1e"
 _MARKS = re.compile(r"\*\*|(?<!\\)[*`]")
+_NUMBERED_MATH = ("equation", "align", "eqnarray", "gather", "multline", "flalign", "alignat")
+_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
+_LABEL = re.compile(r"\\label\{([^}]*)\}")
+_REFERENCE = re.compile("\x00ref:(\\w+):([^\x00]*)\x00")
 _SWITCHES = {"bf": "**", "bfseries": "**", "it": "*", "em": "*", "itshape": "*", "sl": "*", "tt": "`", "ttfamily": "`"}
 _MATH = re.compile(r"(\$\$.*?\$\$|\$.*?\$)", re.S)
 _INLINE_MATH_ENVIRONMENTS = ("math",)
@@ -78,10 +82,14 @@ class Reader:
         self.containers: list[tuple[Item, int]] = []  # open exam lists: (owner, level of their items)
         self.enumerate_depth = 0
         self.question_number = 0  # the last question's number (the exam class numbers on across sections)
-        self.figure_number = 0
+        self.numbers: dict[str, int] = {}  # figures and tables counted as LaTeX numbers them
+        self.open_floats: list[str] = []
         self.capturing = 0
         self.in_table = False
         self.open_environments: list[str] = []  # environments tabench has no rule for, innermost last
+        self.equation_number = 0
+        self.labels: dict[str, str] = {}  # \label name -> the number the document prints for it
+        self.label_target: str | None = None  # what a \label here would refer to
         self.title: str | None = None
         self.graphics_prefix = ""
         self.warnings: list[str] = []
@@ -90,12 +98,24 @@ class Reader:
     # ---- walking ---------------------------------------------------------------------------------------------
 
     def walk(self, nodes) -> None:
-        for index, node in enumerate(nodes or ()):
+        nodes = list(nodes or ())
+        index = 0
+        while index < len(nodes):
+            node = nodes[index]
+            index += 1
             if node is None:
                 continue
-            if isinstance(node, LatexMacroNode) and node.macroname == "color" and self.colour_of(node, 1):
-                self.marked(list(nodes[index + 1 :]))  # `{\color{red} …}` colours the rest of its group
-                return
+            if isinstance(node, LatexMacroNode):
+                if node.macroname == "color" and self.colour_of(node, 1):
+                    self.marked(nodes[index:])  # `{\color{red} …}` colours the rest of its group
+                    return
+                if self.unknown(node):  # kept as written, with the braced arguments that follow it
+                    source = node.latex_verbatim()
+                    while index < len(nodes) and isinstance(nodes[index], LatexGroupNode):
+                        source += nodes[index].latex_verbatim()
+                        index += 1
+                    self.emit(source)
+                    continue
             self.visit(node)
 
     def visit(self, node) -> None:
@@ -209,12 +229,38 @@ class Reader:
     def math_environment(self, node) -> None:
         name = node.environmentname
         source = "".join(n.latex_verbatim() for n in node.nodelist or ()).strip()
+        self.number_equations(name, source)
         if name in _INLINE_MATH_ENVIRONMENTS:
             self.emit(f"${source}$")
         elif name in _PLAIN_MATH_ENVIRONMENTS:
             self.emit(f"\n$${source}$$\n")
         else:
             self.emit(f"\n$$\\begin{{{name}}}{source}\\end{{{name}}}$$\n")
+
+    def number_equations(self, name: str, source: str) -> None:
+        """Count the equation numbers a numbered display prints, and note the labels they carry."""
+        if name.endswith("*") or name not in _NUMBERED_MATH:
+            return
+        lines = source.split("\\\\") if name not in ("equation", "multline") else [source]
+        for line in lines:
+            if not line.strip() or _NO_NUMBER.search(line):
+                continue
+            self.equation_number += 1
+            for label in _LABEL.findall(line):
+                self.labels[label] = str(self.equation_number)
+
+    def count(self, kind: str) -> int:
+        self.numbers[kind] = self.numbers.get(kind, 0) + 1
+        return self.numbers[kind]
+
+    def open(self, item: Item) -> None:
+        """Go on writing into `item`, a question or part just opened: its text starts here."""
+        self.item, self.role, self.para_start = item, PROMPT, True
+        self.label_target = str(item.number) if item.level == 1 else item.label
+
+    def label(self, name: str) -> None:
+        if self.label_target is not None:
+            self.labels.setdefault(name, self.label_target)
 
     def code(self, node) -> None:
         name = node.environmentname
@@ -263,15 +309,21 @@ class Reader:
         else:
             self.emit(self.symbol(node))
 
+    def unknown(self, node) -> bool:
+        """A macro no rule here and no text table of pylatexenc knows."""
+        name = node.macroname
+        if name in self.macro_handlers or name in TEXT_SYMBOLS or name in LAYOUT_MACROS or name in CONTENT_MACROS \
+                or name in MARKING_MACROS or name in ("\\", "newline"):
+            return False
+        spec = _TEXT_DB.get_macro_spec(name)
+        return spec is None or getattr(spec, "discard", True)
+
     def symbol(self, node) -> str:
-        """A macro tabench has no rule for: its text where pylatexenc knows one (`\\'e`, `\\alpha`), else its source."""
-        spec = _TEXT_DB.get_macro_spec(node.macroname)
-        if spec is not None and not getattr(spec, "discard", True):
-            try:
-                return _TEXT.macro_node_to_text(node)
-            except Exception:  # noqa: BLE001 - a text table entry that cannot render this node: keep the source
-                pass
-        return node.latex_verbatim()
+        """A macro pylatexenc has a text for (`\\'e`, `\\alpha`, `\\ss`): that text; else its source."""
+        try:
+            return _TEXT.macro_node_to_text(node)
+        except Exception:  # noqa: BLE001 - a text table entry that cannot render this node: keep the source
+            return node.latex_verbatim()
 
     def colour_of(self, node, index: int) -> bool:
         """Is the colour argument at `index` a marking colour (not black or grey)?"""
@@ -314,8 +366,11 @@ class Reader:
     # ---- environments ----------------------------------------------------------------------------------------
 
     def environment(self, node) -> None:
+        display = node.environmentname not in _INLINE_MATH_ENVIRONMENTS
+        if display:  # a display starts a paragraph and ends one
+            self.para_start = True
         self.display_environment(node)
-        if node.environmentname not in _INLINE_MATH_ENVIRONMENTS:  # a display ends its paragraph
+        if display:
             self.emit("\n")
             self.para_start = True
 
@@ -333,7 +388,14 @@ class Reader:
         elif name in TABLE_ENVIRONMENTS:
             self.table(node)
         elif name in FIGURE_ENVIRONMENTS or name in WRAPPERS:
-            self.walk(node.nodelist)
+            floating = name in FIGURE_ENVIRONMENTS or name.startswith("table")
+            if floating:
+                self.open_floats.append("table" if name.startswith("table") else "figure")
+            try:
+                self.walk(node.nodelist)
+            finally:
+                if floating:
+                    self.open_floats.pop()
         else:
             self.open_environments.append(name)
             try:
@@ -376,6 +438,32 @@ class Reader:
         if key not in self._warned:
             self._warned.add(key)
             self.warnings.append(message)
+
+
+def reference(command: str, name: str) -> str:
+    """A mark for `\\ref{name}`, replaced by the number once the whole document has been read."""
+    return f"\x00ref:{command}:{name}\x00"
+
+
+def resolve_references(item: Item, labels: dict[str, str]) -> None:
+    """Put the numbers the compiled document prints (a figure's, a question's, an equation's) in place of
+    `\\ref{…}`; a reference to a label tabench did not number stays as written."""
+    def number(match) -> str:
+        command, name = match.group(1), match.group(2)
+        if name not in labels:
+            return f"\\{command}{{{name}}}"
+        return f"({labels[name]})" if command == "eqref" else labels[name]
+
+    for x in item.content:
+        if isinstance(x, ListRecord):
+            for entry in x.items:
+                resolve_references(entry, labels)
+        elif isinstance(x, Item):
+            resolve_references(x, labels)
+        elif "\x00" in x.text:
+            x.text = _REFERENCE.sub(number, x.text)
+    for choices in item.choices:
+        choices.options = [_REFERENCE.sub(number, option) for option in choices.options]
 
 
 def argument(node, index: int):

@@ -96,7 +96,8 @@ CONTENT_MACROS = {
     "boxed": ("{", (0,)), "fullwidth": ("{", (0,)), "uplevel": ("{", (0,)), "enquote": ("{", (0,)),
     "section": ("*[{", (2,)), "subsection": ("*[{", (2,)), "subsubsection": ("*[{", (2,)),
     "paragraph": ("*[{", (2,)), "subparagraph": ("*[{", (2,)), "chapter": ("*[{", (2,)),
-    "caption": ("[{", (1,)), "item": ("[", ()), "ref": ("{", ()), "eqref": ("{", ()), "cite": ("[{", ()),
+    "caption": ("[{", (1,)), "item": ("[", ()), "ref": ("{", ()), "eqref": ("{", ()), "autoref": ("{", ()),
+    "cref": ("{", ()), "Cref": ("{", ()), "cite": ("[{", ()),
     "includegraphics": ("*[{", ()), "color": ("[{", ()), "fillin": ("[[", ()), "answerline": ("[", ()),
 }
 # marked text: a key is often shown this way (a highlighted option, a red answer)
