@@ -51,7 +51,7 @@ def parse_latex(text: str, source: str | None = None, read_file: ReadFile | None
 
 
 def _read(nodes, expansion: Expansion, colour_answers: bool) -> Reader:
-    reader = Reader(_MACROS, _ENVIRONMENTS, homework.environment_for(expansion.roles), homework.leading_text,
+    reader = Reader(_MACROS, _ENVIRONMENTS, homework.environment_for(expansion.roles, expansion.titles), homework.leading_text,
                     homework.leading_node, expansion.code_environments, colour_answers)
     reader.walk(nodes)
     resolve_references(reader.root, reader.labels)

@@ -93,6 +93,7 @@ class Expansion:
     text: str
     warnings: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)  # environment -> 'solution' | 'question'
+    titles: dict[str, str] = field(default_factory=dict)  # theorem-like environment -> what it prints ('Problem')
     context: object = None  # the pylatexenc db for this document
     code_environments: set[str] = field(default_factory=set)  # environments whose body is code, kept as written
     document_class: str | None = None
@@ -108,6 +109,7 @@ class Expander:
         self.code_environments = {name: spec for name, (spec, _) in CODE_ENVIRONMENTS.items()}
         self.hidden_environments = set(HIDDEN_ENVIRONMENTS)
         self.roles: dict[str, str] = {}
+        self.titles: dict[str, str] = {}  # theorem-like environments -> the word they print ('Problem')
         self.switches: dict[str, bool] = {}  # \newif\ifname and \newboolean{name}
         self.context = context_for({}, {})
         self.expansions = 0
@@ -122,7 +124,7 @@ class Expander:
 
     def run(self, text: str) -> Expansion:
         expanded = self.expand(text, 0, "")
-        return Expansion(expanded, self.warnings + self.includes.warnings, self.roles,
+        return Expansion(expanded, self.warnings + self.includes.warnings, self.roles, self.titles,
                          context_for(self.kept_environments, self.code_environments), set(self.code_environments),
                          self.document_class)
 
@@ -324,6 +326,7 @@ class Expander:
             role = _role_of(name, title)
             if role:
                 self.roles[name] = role
+            self.titles[name] = " ".join(title.split())
             self.kept_environments[name] = "["
         return at
 

@@ -193,25 +193,32 @@ def solution_environment(reader: Reader, node) -> None:
         reader.walk(node.nodelist)
 
 
-def question_environment(reader: Reader, node) -> None:
-    r"""`\begin{problem}` (a theorem-like or custom environment): question N+1; it runs to the next question."""
-    if reader.capturing or reader.containers or reader.item.level > 1:
+def question_environment(titles: dict[str, str]):
+    r"""`\begin{problem}` (a theorem-like or custom environment): question N+1, titled as the document prints it
+    ('Problem 3', or its optional argument); it runs to the next question."""
+    def handler(reader: Reader, node) -> None:
+        if reader.capturing or reader.containers or reader.item.level > 1:
+            reader.walk(node.nodelist)
+            return
+        number = reader.question_number + 1
+        given = reader.plain(argument(node, 0)) if node.nodeargd and node.nodeargd.argspec.startswith("[") else ""
+        name = node.environmentname
+        title = given or f"{titles.get(name) or name.capitalize()} {number}"
+        _open_question(reader, number, title, parse_points(given), "environment")
         reader.walk(node.nodelist)
-        return
-    title = reader.plain(argument(node, 0))
-    _open_question(reader, reader.question_number + 1, title or node.environmentname.capitalize(), parse_points(title),
-                   "environment")
-    reader.walk(node.nodelist)
+    return handler
 
 
-def environment_for(roles: dict[str, str]):
+def environment_for(roles: dict[str, str], titles: dict[str, str]):
     """The handler of an environment tabench has no rule for, by the role its name or definition gives it."""
+    question = question_environment(titles)
+
     def handler_for(name: str):
         role = roles.get(name)
         if role == "solution" or (role is None and solution_like(name)):
             return solution_environment
         if role == "question" or (role is None and question_like(name)):
-            return question_environment
+            return question
         return None
     return handler_for
 

@@ -34,6 +34,7 @@ from .specs import (
     MARKING_MACROS,
     MATH_ENVIRONMENTS,
     NEUTRAL_COLOURS,
+    SPACE_MACROS,
     TABLE_ENVIRONMENTS,
     TEXT_SYMBOLS,
 )
@@ -297,8 +298,12 @@ class Reader:
         elif name in ("\\", "newline"):  # a line break: a label may open the next line, as in Markdown
             self.emit(_ROW if self.in_table else "\n")
             self.para_start = not self.in_table
+        elif name == "par":
+            self.paragraph()
         elif name in TEXT_SYMBOLS:
             self.emit(TEXT_SYMBOLS[name])
+        elif name in SPACE_MACROS:
+            self.emit(" ")
         elif name in LAYOUT_MACROS:
             return
         elif name in MARKING_MACROS:
@@ -313,7 +318,8 @@ class Reader:
         """A macro no rule here and no text table of pylatexenc knows."""
         name = node.macroname
         if name in self.macro_handlers or name in TEXT_SYMBOLS or name in LAYOUT_MACROS or name in CONTENT_MACROS \
-                or name in MARKING_MACROS or name in ("\\", "newline"):
+                or name in SPACE_MACROS \
+                or name in MARKING_MACROS or name in ("\\", "newline", "par"):
             return False
         spec = _TEXT_DB.get_macro_spec(name)
         return spec is None or getattr(spec, "discard", True)

@@ -59,11 +59,11 @@ LAYOUT_MACROS = {
     "fillwithdottedlines": "{", "fillwithgrid": "{", "makeemptybox": "{", "answerclearance": "",
     "chqword": "{", "cpword": "{", "cbpword": "{", "cspword": "{", "ctword": "{", "ccell": "{",
     # page layout and fonts
-    "vspace": "*{", "hspace": "*{", "vskip": "", "hskip": "", "setlength": "{{", "addtolength": "{{",
+    "vspace": "*{", "vskip": "", "setlength": "{{", "addtolength": "{{",
     "settowidth": "{{", "newlength": "{", "setcounter": "{{", "addtocounter": "{{", "stepcounter": "{",
     "refstepcounter": "{", "newcounter": "{[", "pagestyle": "{", "thispagestyle": "{", "pagenumbering": "{",
     "newpage": "", "clearpage": "", "cleardoublepage": "", "pagebreak": "[", "nopagebreak": "[", "linebreak": "[",
-    "enlargethispage": "*{", "vfill": "", "hfill": "", "hrulefill": "", "dotfill": "", "bigskip": "", "medskip": "",
+    "enlargethispage": "*{", "vfill": "", "bigskip": "", "medskip": "",
     "smallskip": "", "noindent": "", "indent": "", "centering": "", "raggedright": "", "raggedleft": "",
     "label": "{", "hypersetup": "{", "graphicspath": "{", "usepackage": "[{", "RequirePackage": "[{",
     "documentclass": "[{", "geometry": "{", "definecolor": "[{{{", "colorlet": "[{[{", "maketitle": "",
@@ -75,13 +75,17 @@ LAYOUT_MACROS = {
     "ttfamily": "", "sffamily": "", "rmfamily": "", "mdseries": "", "upshape": "", "scshape": "", "bf": "", "it": "",
     "tt": "", "em": "", "sc": "", "sl": "", "rm": "", "sf": "", "hline": "", "cline": "{", "toprule": "",
     "midrule": "", "bottomrule": "", "tabularnewline": "", "protect": "", "relax": "", "leavevmode": "",
-    "par": "", "nobreak": "", "allowbreak": "", "sloppy": "", "frenchspacing": "", "onehalfspacing": "",
+    "nobreak": "", "allowbreak": "", "sloppy": "", "frenchspacing": "", "onehalfspacing": "",
     "doublespacing": "", "singlespacing": "", "bibliographystyle": "{", "makeatletter": "", "makeatother": "",
     "columnbreak": "", "newline": "", "break": "", "nolinebreak": "[", "filbreak": "",
     "captionsetup": "[{", "setlist": "[{", "lstset": "{", "setminted": "[{", "usetikzlibrary": "{",
     "pgfplotsset": "{", "theoremstyle": "{", "numberwithin": "{{", "everymath": "", "pointsofquestion": "{",
     "includeversion": "{", "excludeversion": "{", "includecomment": "{", "excludecomment": "{",
 }
+
+# horizontal space: a space in the text
+SPACE_MACROS = {"hspace": "*{", "hskip": "", "hfill": "", "hrulefill": "", "dotfill": "", "quad": "", "qquad": "",
+                "enspace": "", "enskip": "", "thinspace": "", "space": ""}
 
 # text-carrying macros: the reader walks their content argument(s) (argument spec, indexes of content args)
 CONTENT_MACROS = {
@@ -106,11 +110,9 @@ NEUTRAL_COLOURS = {"black", "white", "gray", "grey", "darkgray", "lightgray", "d
 
 # symbols in running text
 TEXT_SYMBOLS = {
-    "\\": "\n", "newline": "\n", "par": "\n\n", "%": "%", "&": "&", "_": "_", "#": "#", "{": "{", "}": "}",
-    "$": "\\$", ",": " ", " ": " ", ";": " ", ":": " ", "!": "", "quad": " ", "qquad": " ", "enspace": " ",
-    "thinspace": " ", "ldots": "…", "dots": "…", "textbackslash": "\\", "textasciitilde": "~", "slash": "/",
-    "checkmark": "✓", "ding": "", "textbullet": "•", "S": "§", "P": "¶", "-": "", "/": "", "@": "",
-    "half": "½",
+    "%": "%", "&": "&", "_": "_", "#": "#", "{": "{", "}": "}", "$": "\\$", ",": " ", " ": " ", ";": " ", ":": " ",
+    "!": "", "ldots": "…", "dots": "…", "textbackslash": "\\", "textasciitilde": "~", "slash": "/",
+    "checkmark": "✓", "ding": "", "textbullet": "•", "S": "§", "P": "¶", "-": "", "/": "", "@": "", "half": "½",
 }
 
 # ---- code, math, and environments whose content is not text --------------------------------------------------
@@ -206,7 +208,7 @@ def _base():
     macros = [std_macro(name, "[") for name, (level, _) in EXAM_ITEMS.items() if "titled" not in name]
     macros += [std_macro("titledquestion", "{["), std_macro("bonustitledquestion", "{[")]
     macros += [std_macro("choice", ""), std_macro("CorrectChoice", ""), std_macro(PRINT_ANSWERS, "{{")]
-    macros += [std_macro(name, spec) for name, spec in LAYOUT_MACROS.items()]
+    macros += [std_macro(name, spec) for name, spec in {**LAYOUT_MACROS, **SPACE_MACROS}.items()]
     macros += [std_macro(name, spec) for name, (spec, _) in CONTENT_MACROS.items()]
     macros += [MacroSpec("lstinline", args_parser=InlineCode("[")), MacroSpec("mintinline", args_parser=InlineCode("[{"))]
     environments = [std_environment(name, None) for name in EXAM_LISTS]
