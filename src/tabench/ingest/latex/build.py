@@ -10,7 +10,7 @@ from ...model import Blank, Choice, Figure, Part, ProblemSet, Question
 from .tree import PROMPT, SOLUTION, Block, Choices, Item, list_label
 
 _BLANK_LINES = re.compile(r"\n{3,}")
-_BOLD_LINE = re.compile(r"\s*\*\*([^*\n]{1,150})\*\*[ \t]*(?:\n|$)")
+_BOLD_LINE = re.compile(r"\s*\*\*([^*]{1,150}?)\*\*[ \t]*(?:\n|$)")
 
 
 class Builder:
