@@ -27,6 +27,7 @@ _SOLUTION = re.compile(
     re.I,
 )
 _PART = re.compile(r"(?:Part\s+)?\(([a-z]|[ivx]{1,4})\)\s*|([a-z]|[ivx]{1,4})\)\s+", re.I)
+_LEADING_POINTS = re.compile(r"\s*[(\[][^()\[\]]{1,30}[)\]]\s*")
 _CHECK_GLYPHS = ("✓", "✔", "☒", "\\checkmark", "☑")
 _ENUMERATE_TEMPLATE = re.compile(r"\{[^{}]*\}")
 _LABEL_MACROS = (("\\alph", "alph"), ("\\Alph", "Alph"), ("\\roman", "roman"), ("\\Roman", "Roman"),
@@ -39,6 +40,12 @@ _LABEL_NODES = ("textbf", "textit", "emph", "underline", "textsc", "textsf", "ul
 
 def leading_text(reader: Reader, text: str) -> str:
     """Act on a label that opens a paragraph of running text; return the text left to write."""
+    item = reader.item
+    if item.level == 1 and item.points is None and not "".join(item.blocks(PROMPT)).strip():
+        points = _LEADING_POINTS.match(text)  # `\textbf{Problem 1.} (4 pts) …`: the question's points
+        if points and parse_points(points.group()) is not None:
+            item.points = parse_points(points.group())
+            text = text[points.end():]
     match = _QUESTION.match(text)
     if match and _TEXT_QUESTION_END.match(match.group(2)) and _may_open_question(reader, int(match.group(1))):
         rest = match.group(2)
@@ -269,19 +276,23 @@ def _options_lists(item: Item) -> None:
 
 
 def _is_options(record: ListRecord) -> bool:
+    """Short items that ask nothing, some (not all) marked, or lettered (A), (B): the options of a choice."""
     if len(record.items) < 2:
         return False
     for option in record.items:
-        if option.children() or option.blocks(SOLUTION) or any(isinstance(x, ListRecord) for x in option.content):
+        if option.children() or any(isinstance(x, ListRecord) for x in option.content):
             return False
-        if len(option.text(PROMPT)) > 300:
+        if option.blocks(SOLUTION) and not option.marked:  # an answer of its own, not a coloured option
             return False
-    marked = [option for option in record.items if _marked_option(option, option.text(PROMPT))]
+        text = flatten(option)
+        if len(text) > 300 or "?" in re.sub(r"\$[^$]*\$", "", text):
+            return False
+    marked = [option for option in record.items if _marked_option(option, flatten(option))]
     return record.style == "Alph" or 0 < len(marked) < len(record.items)
 
 
 def _marked_option(option: Item, text: str) -> bool:
-    return option.marked_in_prompt or any(glyph in text for glyph in _CHECK_GLYPHS)
+    return option.marked_in_prompt or bool(option.marked) or any(glyph in text for glyph in _CHECK_GLYPHS)
 
 
 def _pair_lists(item: Item) -> None:
