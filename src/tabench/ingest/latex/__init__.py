@@ -7,6 +7,8 @@ exam.py, homework.py and markup.py (nodes -> items and text), build.py (items ->
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import PurePath
 
 from ...errors import ParseError
@@ -18,9 +20,10 @@ from .includes import Includes, ReadFile
 from .reader import Reader, resolve_references
 from .walker import parse_nodes
 
-# characters a document may have once its includes are in, and once its macros are expanded
-MAX_CHARS = 4_000_000
-MAX_EXPANDED_CHARS = 16_000_000
+# characters a document may have once its includes are in (a long exam has 100 000), and once its macros are
+# expanded; reading takes about 3 s of CPU per million characters
+MAX_CHARS = 2_000_000
+MAX_EXPANDED_CHARS = 8_000_000
 
 _MACROS = {**markup.MACROS, **homework.MACROS, **exam.MACROS}
 _ENVIRONMENTS = {**markup.ENVIRONMENTS, **exam.ENVIRONMENTS}
@@ -32,6 +35,11 @@ def parse_latex(text: str, source: str | None = None, read_file: ReadFile | None
     if len(text) > MAX_CHARS:
         raise ParseError(f"{source or 'the document'}: {len(text) / 1e6:.1f} million characters is over the "
                          f"{MAX_CHARS / 1e6:.0f} million a LaTeX document may have; split it")
+    with _cycle_collection_paused():
+        return _parse(text, source, read_file, fallback_title)
+
+
+def _parse(text: str, source: str | None, read_file: ReadFile | None, fallback_title: str) -> ProblemSet:
     includes = Includes(read_file, MAX_CHARS - len(text), PurePath(source).name if source else None)
     try:
         expansion = expand(text, includes, MAX_EXPANDED_CHARS)
@@ -48,6 +56,19 @@ def parse_latex(text: str, source: str | None = None, read_file: ReadFile | None
     warnings = expansion.warnings + reader.warnings
     title = reader.title or front_title(reader.root) or fallback_title
     return Builder(warnings).problem_set(reader.root, title, source)
+
+
+@contextmanager
+def _cycle_collection_paused():
+    """Python's cycle collector pauses while a document is read: it would walk the parse tree's many small objects
+    again and again (reading 1.4 MB took 6.4 s of CPU with it, 3.9 s without); it collects them afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read(nodes, expansion: Expansion, colour_answers: bool) -> Reader:

@@ -37,7 +37,7 @@ class FastWalker(LatexWalker):
                   parsing_state=None, **kwargs):
         if include_brace_chars or kwargs or not environments:  # an optional argument, or a single-token argument
             return super().get_token(pos, include_brace_chars=include_brace_chars, environments=environments,
-                                     parsing_state=parsing_state, **kwargs)
+                                     parsing_state=parsing_state or self.default_parsing_state, **kwargs)
         s = self.s
         space = _SPACE.match(s, pos)
         start = space.end()
@@ -64,7 +64,16 @@ class FastWalker(LatexWalker):
         elif char in "{}":
             return LatexToken(tok="brace_open" if char == "{" else "brace_close", arg=char, pos=start, len=1,
                               pre_space=pre_space)
-        token = super().get_token(start, environments=environments, parsing_state=parsing_state)
+        elif char in "[]":
+            return LatexToken(tok="char", arg=char, pos=start, len=1, pre_space=pre_space)
+        elif char == "$":
+            state = parsing_state or self.default_parsing_state
+            inside_dollar = state.in_math_mode and state.math_mode_delimiter == "$"
+            display = s.startswith("$$", start) and not inside_dollar
+            return LatexToken(tok="mathmode_display" if display else "mathmode_inline", arg="$$" if display else "$",
+                              pos=start, len=2 if display else 1, pre_space=pre_space)
+        token = super().get_token(start, environments=environments,
+                                  parsing_state=parsing_state or self.default_parsing_state)
         token.pre_space = pre_space + token.pre_space
         return token
 
