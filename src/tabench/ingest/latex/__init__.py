@@ -16,7 +16,7 @@ from ...model import ProblemSet
 from . import exam, homework, markup
 from .build import Builder, front_title
 from .expand import Expansion, expand
-from .includes import Includes, ReadFile
+from .includes import Includes, ReadFile, without_control_characters
 from .reader import Reader, resolve_references
 from .walker import parse_nodes
 
@@ -35,6 +35,7 @@ def parse_latex(text: str, source: str | None = None, read_file: ReadFile | None
     if len(text) > MAX_CHARS:
         raise ParseError(f"{source or 'the document'}: {len(text) / 1e6:.1f} million characters is over the "
                          f"{MAX_CHARS / 1e6:.0f} million a LaTeX document may have; split it")
+    text = without_control_characters(text)
     with _cycle_collection_paused():
         return _parse(text, source, read_file, fallback_title)
 

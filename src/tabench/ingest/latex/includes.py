@@ -16,6 +16,9 @@ from ...errors import InputError
 # a path relative to the document's folder -> its text, or None when there is no such file there
 ReadFile = Callable[[str], "str | None"]
 
+# control characters mean nothing in a document (TeX rejects most of them); the reader marks references with NUL
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0, 9), 11, *range(14, 32), 127])
+
 MAX_DEPTH = 8
 MAX_FILES = 64
 
@@ -62,7 +65,7 @@ class Includes:
                 return None
             self.budget -= len(text)
             self.files += 1
-            return text
+            return without_control_characters(text)
         self.warnings.append(f"{shown}: no such file beside the document; its content is missing")
         return None
 
@@ -92,3 +95,7 @@ def _candidates(command: str, name: str) -> list[str]:
     if command == "include" or name.endswith(".tex"):
         return [with_tex]
     return [with_tex, name]
+
+
+def without_control_characters(text: str) -> str:
+    return text.translate(_CONTROL_CHARACTERS)

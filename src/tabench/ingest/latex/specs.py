@@ -176,12 +176,15 @@ class RawBody(MacroStandardArgsParser):
 
 
 class InlineCode(MacroStandardArgsParser):
-    """`\\lstinline[opts]|code|`, `\\lstinline{code}`, `\\mintinline{lang}|code|`: the code is kept raw."""
+    """`\\verb|code|`, `\\lstinline[opts]|code|`, `\\lstinline{code}`, `\\mintinline{lang}|code|`: the code is
+    kept raw (pylatexenc's own \\verb parser fails at the end of the text)."""
 
     def parse_args(self, w, pos, parsing_state=None):
         argd, start, length = super().parse_args(w, pos, parsing_state=parsing_state)[:3]
         at = start + length
-        while at < len(w.s) and w.s[at] in " \t":
+        while at < len(w.s) and w.s[at] in " \t" and self.argspec:
+            at += 1
+        if at < len(w.s) and w.s[at] == "*" and not self.argspec:  # \verb*|…|
             at += 1
         if at >= len(w.s):
             raise LatexWalkerParseError(s=w.s, pos=pos, msg="inline code without its text")
@@ -210,7 +213,8 @@ def _base():
     macros += [std_macro("choice", ""), std_macro("CorrectChoice", ""), std_macro(PRINT_ANSWERS, "{{")]
     macros += [std_macro(name, spec) for name, spec in {**LAYOUT_MACROS, **SPACE_MACROS}.items()]
     macros += [std_macro(name, spec) for name, (spec, _) in CONTENT_MACROS.items()]
-    macros += [MacroSpec("lstinline", args_parser=InlineCode("[")), MacroSpec("mintinline", args_parser=InlineCode("[{"))]
+    macros += [MacroSpec("verb", args_parser=InlineCode("")), MacroSpec("lstinline", args_parser=InlineCode("[")),
+               MacroSpec("mintinline", args_parser=InlineCode("[{"))]
     environments = [std_environment(name, None) for name in EXAM_LISTS]
     environments += [std_environment(name, None) for name in CHOICE_LISTS]
     environments += [std_environment(name, "[") for name in EXAM_SOLUTIONS + (SOLUTION_ENVIRONMENT,)]

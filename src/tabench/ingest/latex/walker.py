@@ -20,7 +20,7 @@ from pylatexenc.latexwalker import (
 
 from ...errors import ParseError
 
-_RUN = re.compile(r"[^\\{}$%\[\]\s]+(?:[ \t]+[^\\{}$%\[\]\s]+)*")
+_RUN = re.compile(r"[^\\{}$%\[\] \t\r\n\f\v]+(?:[ \t]+[^\\{}$%\[\] \t\r\n\f\v]+)*")
 _SPACE = re.compile(r"[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)?")
 _ENVIRONMENT = re.compile(r"\\(begin|end)[ \t]*\{([\w* ._-]+)\}")
 # a control word and the spaces after it, up to (not into) a blank line
@@ -130,4 +130,7 @@ def parse_nodes(text: str, context) -> list:
                          "each other); check the document for unbalanced braces") from None
     except LatexWalkerError as err:
         raise ParseError(f"the LaTeX cannot be read ({str(err).splitlines()[0]}); check that it compiles") from None
+    except (IndexError, ValueError, TypeError, KeyError, AttributeError) as err:  # inside pylatexenc, on odd input
+        raise ParseError(f"the LaTeX cannot be read (the parser failed: {type(err).__name__}); check that it "
+                         "compiles") from None
     return nodes
