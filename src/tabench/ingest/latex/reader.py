@@ -29,6 +29,7 @@ from .specs import (
     CODE_ENVIRONMENTS,
     CONTENT_MACROS,
     FIGURE_ENVIRONMENTS,
+    HIDDEN_ENVIRONMENTS,
     LAYOUT_MACROS,
     LIST_ENVIRONMENTS,
     MARKING_MACROS,
@@ -265,7 +266,7 @@ class Reader:
 
     def code(self, node) -> None:
         name = node.environmentname
-        if name in ("comment", "filecontents", "filecontents*"):
+        if name in HIDDEN_ENVIRONMENTS:
             return
         args = node.nodeargd.argnlist if node.nodeargd else []
         body = args[-1].chars if args and isinstance(args[-1], LatexCharsNode) else ""

@@ -18,6 +18,8 @@ from pylatexenc.macrospec import (
     std_macro,
 )
 
+from .source import delimited
+
 # ---- the exam document class ----------------------------------------------------------------------------------
 
 # macro -> (level, bonus): \question opens a question (level 1), \part a part (2), \subpart (3), \subsubpart (4)
@@ -182,19 +184,18 @@ class InlineCode(MacroStandardArgsParser):
     def parse_args(self, w, pos, parsing_state=None):
         argd, start, length = super().parse_args(w, pos, parsing_state=parsing_state)[:3]
         at = start + length
-        while at < len(w.s) and w.s[at] in " \t" and self.argspec:
+        if self.argspec:
+            while at < len(w.s) and w.s[at] in " \t":
+                at += 1
+        elif at < len(w.s) and w.s[at] == "*":  # \verb*|…|
             at += 1
-        if at < len(w.s) and w.s[at] == "*" and not self.argspec:  # \verb*|…|
-            at += 1
-        if at >= len(w.s):
-            raise LatexWalkerParseError(s=w.s, pos=pos, msg="inline code without its text")
-        closing = "}" if w.s[at] == "{" else w.s[at]
-        end = w.s.find(closing, at + 1)
-        if end == -1:
+        span = delimited(w.s, at, braces=bool(self.argspec))
+        if span is None:
             raise LatexWalkerParseError(s=w.s, pos=pos, msg="inline code is never closed")
-        code = w.make_node(LatexCharsNode, parsing_state=parsing_state, chars=w.s[at + 1 : end], pos=at + 1,
-                           len=end - at - 1)
-        return ParsedMacroArgs(argnlist=list(argd.argnlist) + [code], argspec=argd.argspec + "{"), pos, end + 1 - pos
+        code_start, code_end, end = span
+        code = w.make_node(LatexCharsNode, parsing_state=parsing_state, chars=w.s[code_start:code_end],
+                           pos=code_start, len=code_end - code_start)
+        return ParsedMacroArgs(argnlist=list(argd.argnlist) + [code], argspec=argd.argspec + "{"), pos, end - pos
 
 
 def code_environment(name: str, argspec: str) -> EnvironmentSpec:

@@ -1,0 +1,216 @@
+r"""Reading pieces of TeX source as TeX reads them: arguments, groups, control names, file names (pure).
+
+The expander reads definitions and macro arguments from the text itself, before anything is parsed; these are
+the small scanners it uses, each of which stops at the end of the text instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+$")
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in the document, for messages; its line number is counted only when a message is written."""
+
+    text: str
+    pos: int
+    file: str = ""
+
+    def __str__(self) -> str:
+        line = self.text.count("\n", 0, self.pos) + 1
+        return f"{self.file} line {line}" if self.file else f"line {line}"
+
+
+def skip_spaces(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
+
+
+def skip_star(text: str, at: int) -> int:
+    at = skip_spaces(text, at)
+    return at + 1 if at < len(text) and text[at] == "*" else at
+
+
+def next_char(text: str, at: int) -> str:
+    at = skip_spaces(text, at)
+    return text[at] if at < len(text) else ""
+
+
+def group_end(text: str, at: int, opening: str = "{") -> int | None:
+    """The index just past the `{…}` (or `[…]`) group that opens at `at`, or None when it never closes."""
+    depth = 0
+    index = at
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "%":
+            newline = text.find("\n", index)
+            index = length if newline == -1 else newline + 1
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if opening == "{" and depth == 0:
+                return index + 1
+            if depth < 0:
+                return None
+        elif opening == "[" and char == "]" and depth == 0:
+            return index + 1
+        index += 1
+    return None
+
+
+def read_argument(text: str, at: int) -> tuple[str, int] | None:
+    """A mandatory argument: a braced group (without its braces) or one token, as TeX reads it; and its end."""
+    at = skip_spaces(text, at)
+    if at >= len(text) or text[at] == "}":
+        return None
+    if text[at] == "{":
+        end = group_end(text, at)
+        return None if end is None else (text[at + 1 : end - 1], end)
+    if text[at] == "\\":
+        name, end = read_control_name(text, at)
+        return (text[at:end].rstrip(), end) if name is not None else None
+    return text[at], at + 1
+
+
+def read_optional(text: str, at: int) -> tuple[str | None, int]:
+    """An optional `[…]` argument and its end; (None, at) when there is none."""
+    start = skip_spaces(text, at)
+    if start < len(text) and text[start] == "[":
+        end = group_end(text, start, "[")
+        if end is not None:
+            return text[start + 1 : end - 1], end
+    return None, at
+
+
+def read_arguments(text: str, at: int, count: int, default: str | None) -> tuple[list[str] | None, int]:
+    """`count` arguments, the first optional when it has a `default`; (None, at) when one is missing."""
+    args: list[str] = []
+    if default is not None:
+        optional, at = read_optional(text, at)
+        args.append(default if optional is None else optional)
+        count -= 1
+    for _ in range(count):
+        argument = read_argument(text, at)
+        if argument is None:
+            return None, at
+        args.append(argument[0])
+        at = argument[1]
+    return args, at
+
+
+def read_control_name(text: str, at: int) -> tuple[str | None, int]:
+    r"""`\name` (also braced: `{\name}`) -> ('name', end)."""
+    at = skip_spaces(text, at)
+    if at < len(text) and text[at] == "{":
+        end = group_end(text, at)
+        if end is None:
+            return None, at
+        name, _ = read_control_name(text[at + 1 : end - 1], 0)
+        return name, end
+    if at + 1 >= len(text) or text[at] != "\\":
+        return None, at
+    end = at + 2
+    if text[at + 1].isalpha():
+        while end < len(text) and text[end].isalpha():
+            end += 1
+    return text[at + 1 : end], end
+
+
+def argument_count(text: str | None) -> int:
+    """`[2]` of `\\newcommand{\\x}[2]{…}`: 0 to 9."""
+    try:
+        return max(0, min(9, int((text or "0").strip())))
+    except ValueError:
+        return 0
+
+
+def substitute(body: str, args: list[str]) -> str:
+    """`#1`…`#9` replaced by the arguments, `##` by `#`; a control word never runs into the letters after it."""
+    pieces = []
+    index = start = 0
+    while index < len(body) - 1:
+        if body[index] == "#" and (body[index + 1] == "#" or body[index + 1] in "123456789"):
+            number = body[index + 1]
+            replacement = "#" if number == "#" else (args[int(number) - 1] if int(number) <= len(args) else "")
+            pieces.extend([spaced(body[start:index]), spaced(replacement) if number != "#" else replacement])
+            index += 2
+            start = index
+            continue
+        index += 1
+    pieces.append(body[start:])
+    return "".join(pieces)
+
+
+def spaced(text: str) -> str:
+    """A control word at the end of a piece gets a space, so the letters that follow are not read into it."""
+    return text + " " if _CONTROL_WORD_END.search(text) else text
+
+
+def bare_file_name(text: str, at: int) -> tuple[str, int] | None:
+    r"""`\input file` (TeX's own syntax): the name runs to the next space or brace."""
+    at = skip_spaces(text, at)
+    end = at
+    while end < len(text) and text[end] not in " \t\r\n{}\\%":
+        end += 1
+    return (text[at:end], end) if end > at else None
+
+
+def delimited(text: str, at: int, braces: bool) -> tuple[int, int, int] | None:
+    r"""The text of `|code|` (or `{code}` when `braces`) at `at`: (start, end of the code, end); None when the
+    delimiter never comes back on the same line (then it was not inline code)."""
+    if at >= len(text):
+        return None
+    closing = "}" if braces and text[at] == "{" else text[at]
+    end = text.find(closing, at + 1)
+    newline = text.find("\n", at + 1)
+    if end == -1 or (newline != -1 and newline < end):
+        return None
+    return at + 1, end, end + 1
+
+
+def inline_code_end(command: str, text: str, at: int) -> int:
+    r"""The end of `\verb|…|`, `\lstinline[…]{…}` or `\mintinline{lang}|…|` whose arguments start at `at`."""
+    if command == "lstinline":
+        _, at = read_optional(text, at)
+    elif command == "mintinline":
+        argument = read_argument(text, at)
+        at = argument[1] if argument else at
+    if command == "verb":
+        at += 1 if at < len(text) and text[at] == "*" else 0
+    else:
+        at = skip_spaces(text, at)
+    span = delimited(text, at, braces=command != "verb")
+    return span[2] if span else min(at + 1, len(text))
+
+
+def assignment_end(text: str, at: int) -> int:
+    r"""The end of `<number> [=] <number>` after \catcode and friends (`\catcode`\@=11`, `\catcode 64 12`)."""
+    for index in range(2):
+        at = skip_spaces(text, at)
+        if index == 1 and at < len(text) and text[at] == "=":
+            at = skip_spaces(text, at + 1)
+        if at < len(text) and text[at] == "`":
+            at += 2 if at + 1 < len(text) and text[at + 1] == "\\" else 1
+            at += 1
+        elif at < len(text) and text[at] == "\\":
+            _, at = read_control_name(text, at)
+        else:
+            start = at
+            if at < len(text) and text[at] in "\"'":  # hexadecimal or octal
+                at += 1
+                while at < len(text) and text[at].isalnum():
+                    at += 1
+            while at < len(text) and text[at].isdigit() and text[start] not in "\"'":
+                at += 1
+    return at
