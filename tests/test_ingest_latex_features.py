@@ -1,6 +1,7 @@
 """LaTeX ingest of the exam class: tests/data/latex/exam_all_features.tex uses every feature of issue 11, one
 question per feature (see the comment above each question), and compiles with pdflatex (tested here too)."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -185,6 +186,22 @@ def test_input_file_is_read_from_the_documents_folder(exam):
     part = exam.part("22")
     assert part.prompt.startswith("This question comes from a file the exam reads with `\\input`.")
     assert blank(exam, "22").text == "5"
+
+
+def test_the_document_is_a_key_tabench_grades_against(tmp_path):
+    from typer.testing import CliRunner
+
+    from tabench.cli import app
+
+    answers = {"1": "$5$", "2": "B", "5": "(B)", "8": "8", "9": "The answer is 6.", "3.b.ii.β": "1",
+               "3.b.i": "$2x$", "14": "$x = 3$", "17.b": "27", "18.a": "3"}
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    result = CliRunner().invoke(app, ["grade", str(DOCUMENT), str(path), "--json", "--no-store"])
+    assert result.exit_code == 0, result.output
+    verdicts = {v["part_id"]: v["verdict"] for v in json.loads(result.stdout)}
+    assert {part: verdicts[part] for part in answers} == {**{part: "correct" for part in answers}, "18.a": "incorrect"}
+    assert verdicts["4"] == "missing" and len(verdicts) == len(ingest(DOCUMENT).parts())
 
 
 def test_json_round_trip(exam):

@@ -201,6 +201,13 @@ def test_a_document_that_includes_itself_reads_itself_once(tmp_path):
     assert any("includes itself" in warning for warning in problem_set.warnings)
 
 
+def test_a_books_part_heading_is_not_an_exam_part():
+    source = (r"\documentclass{book}" + body(r"\part{Foundations} Some text. \section*{Problem 1} What is $1+1$?"
+                                               r" \begin{solution} $1+1=2$ \end{solution}"))
+    _, part = one_part(source)
+    assert part.id == "1" and part.blanks[0].text == "2"
+
+
 def test_text_with_no_problems_is_one_clear_error():
     with pytest.raises(ParseError, match="no questions found"):
         parse_latex(body("Just some notes about $x$."))

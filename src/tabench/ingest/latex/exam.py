@@ -37,6 +37,8 @@ def open_item(reader: Reader, node) -> None:
     level, bonus = EXAM_ITEMS[node.macroname]
     titled = "titled" in node.macroname
     owner = _owner(reader, level)
+    if owner.level < level - 1:  # `\part{Title}` of a book, outside any question: a heading, not a part
+        return
     title = reader.plain(argument(node, 0)) if titled else ""
     points = points_of(reader, argument(node, 1 if titled else 0))
     item = Item(level=level, points=points, bonus=bonus, title=title, origin="macro", parent=owner)
