@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from child import run_in_child
 
 MEMORY = 2_000_000_000  # bytes of address space for the child

@@ -2,7 +2,7 @@ r"""LaTeX problem sets -> ProblemSet (pure; the loader passes the function that 
 
 The steps, one module each: includes.py and expand.py (macros, conditionals and includes, before parsing),
 walker.py and specs.py (pylatexenc's parser and what it is told about macros and environments), reader.py with
-exam.py, homework.py and markup.py (nodes -> items and text), build.py (items -> ProblemSet, keys through key.py).
+exam.py, homework.py, lists.py and markup.py (nodes -> items and text), build.py (items -> ProblemSet, keys through key.py).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from pathlib import PurePath
 
 from ...errors import ParseError
 from ...model import ProblemSet
-from . import exam, homework, markup
+from . import exam, homework, lists, markup
 from .build import Builder, front_title
 from .expand import Expansion, expand
 from .includes import Includes, ReadFile, without_control_characters
-from .reader import Reader, resolve_references
+from .markup import resolve_references
+from .reader import Reader
 from .walker import parse_nodes
 
 # characters a document may have once its includes are in (a long exam has 100 000), and once its macros are
@@ -26,7 +27,7 @@ MAX_CHARS = 2_000_000
 MAX_EXPANDED_CHARS = 8_000_000
 
 _MACROS = {**markup.MACROS, **homework.MACROS, **exam.MACROS}
-_ENVIRONMENTS = {**markup.ENVIRONMENTS, **exam.ENVIRONMENTS}
+_ENVIRONMENTS = {**markup.ENVIRONMENTS, **lists.ENVIRONMENTS, **exam.ENVIRONMENTS}
 
 
 def parse_latex(text: str, source: str | None = None, read_file: ReadFile | None = None,
@@ -48,7 +49,7 @@ def _parse(text: str, source: str | None, read_file: ReadFile | None, fallback_t
         reader = _read(nodes, expansion, colour_answers=False)
         if reader.coloured and not reader.root.holds_answer():  # no solutions written out: coloured text is the key
             reader = _read(nodes, expansion, colour_answers=True)
-        homework.settle(reader.root)
+        lists.settle(reader.root)
     except RecursionError:
         raise ParseError(f"{source or 'the document'}: the LaTeX is nested too deeply to read; check it for "
                          "unbalanced braces") from None

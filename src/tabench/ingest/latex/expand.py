@@ -316,7 +316,3 @@ class Expander:
 
 def expand(text: str, includes: Includes, max_chars: int) -> Expansion:
     return Expander(includes, max_chars).run(text)
-
-
-def expand(text: str, includes: Includes, max_chars: int) -> Expansion:
-    return Expander(includes, max_chars).run(text)

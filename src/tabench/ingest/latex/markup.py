@@ -2,9 +2,40 @@ r"""Text markup as Markdown ingest reads it: bold, emphasis, code, figures, capt
 
 from __future__ import annotations
 
+import re
+
 from pylatexenc.latexwalker import LatexCharsNode
 
-from .reader import Reader, argument, reference
+from .reader import Reader, argument
+from .tree import Item, ListRecord
+
+_REFERENCE = re.compile("\x00ref:(\\w+):([^\x00]*)\x00")
+
+
+def reference(command: str, name: str) -> str:
+    """A mark for `\\ref{name}`, replaced by the number once the whole document has been read."""
+    return f"\x00ref:{command}:{name}\x00"
+
+
+def resolve_references(item: Item, labels: dict[str, str]) -> None:
+    """Put the numbers the compiled document prints (a figure's, a question's, an equation's) in place of
+    `\\ref{…}`; a reference to a label tabench did not number stays as written."""
+    def number(match) -> str:
+        command, name = match.group(1), match.group(2)
+        if name not in labels:
+            return f"\\{command}{{{name}}}"
+        return f"({labels[name]})" if command == "eqref" else labels[name]
+
+    for x in item.content:
+        if isinstance(x, ListRecord):
+            for entry in x.items:
+                resolve_references(entry, labels)
+        elif isinstance(x, Item):
+            resolve_references(x, labels)
+        elif "\x00" in x.text:
+            x.text = _REFERENCE.sub(number, x.text)
+    for choices in item.choices:
+        choices.options = [_REFERENCE.sub(number, option) for option in choices.options]
 
 
 def wrapped(marker: str):

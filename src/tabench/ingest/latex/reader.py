@@ -31,7 +31,6 @@ from .specs import (
     FIGURE_ENVIRONMENTS,
     HIDDEN_ENVIRONMENTS,
     LAYOUT_MACROS,
-    LIST_ENVIRONMENTS,
     MARKING_MACROS,
     MATH_ENVIRONMENTS,
     NEUTRAL_COLOURS,
@@ -39,7 +38,7 @@ from .specs import (
     TABLE_ENVIRONMENTS,
     TEXT_SYMBOLS,
 )
-from .tree import PROMPT, SOLUTION, Item, ListRecord, flatten, list_label
+from .tree import PROMPT, SOLUTION, Item, flatten
 
 Handler = Callable[["Reader", object], None]
 
@@ -49,7 +48,6 @@ _MARKS = re.compile(r"\*\*|(?<!\\)[*`]")
 _NUMBERED_MATH = ("equation", "align", "eqnarray", "gather", "multline", "flalign", "alignat")
 _NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
 _LABEL = re.compile(r"\\label\{([^}]*)\}")
-_REFERENCE = re.compile("\x00ref:(\\w+):([^\x00]*)\x00")
 _SWITCHES = {"bf": "**", "bfseries": "**", "it": "*", "em": "*", "itshape": "*", "sl": "*", "tt": "`", "ttfamily": "`"}
 _MATH = re.compile(r"(\$\$.*?\$\$|\$.*?\$)", re.S)
 _INLINE_MATH_ENVIRONMENTS = ("math",)
@@ -390,8 +388,6 @@ class Reader:
             self.math_environment(node)
         elif name in self.code_environments:
             self.code(node)
-        elif name in LIST_ENVIRONMENTS:
-            self.record_list(node)
         elif name in TABLE_ENVIRONMENTS:
             self.table(node)
         elif name in FIGURE_ENVIRONMENTS or name in WRAPPERS:
@@ -410,67 +406,12 @@ class Reader:
             finally:
                 self.open_environments.pop()
 
-    def record_list(self, node) -> None:
-        """An itemize/enumerate: its items are walked as items of their own, settled later (homework.settle)."""
-        from .homework import list_style  # the label conventions live with the other homework conventions
-
-        enumerated = node.environmentname not in ("itemize", "itemize*", "compactitem", "description")
-        style, start = list_style(node, self.enumerate_depth + (1 if enumerated else 0), enumerated)
-        record = ListRecord(self.role, style, start=start)
-        owner, role = self.item, self.role
-        owner.content.append(record)
-        self.enumerate_depth += 1 if enumerated else 0
-        try:
-            for child in node.nodelist or ():
-                if isinstance(child, LatexMacroNode) and child.macroname == "item":
-                    explicit = argument(child, 0)
-                    item = Item(level=owner.level + 1, origin="list", parent=owner)
-                    index = len(record.items)
-                    item.label = self.plain(explicit) if explicit is not None else list_label(style, start - 1 + index)
-                    record.items.append(item)
-                    self.item, self.role, self.para_start = item, role, True
-                elif not record.items:
-                    self.item = owner
-                    self.visit(child)
-                else:
-                    self.visit(child)
-        finally:
-            self.enumerate_depth -= 1 if enumerated else 0
-            self.item, self.role = owner, role
-            self.paragraph()
-
     # ---- messages --------------------------------------------------------------------------------------------
 
     def warn(self, key: str, message: str) -> None:
         if key not in self._warned:
             self._warned.add(key)
             self.warnings.append(message)
-
-
-def reference(command: str, name: str) -> str:
-    """A mark for `\\ref{name}`, replaced by the number once the whole document has been read."""
-    return f"\x00ref:{command}:{name}\x00"
-
-
-def resolve_references(item: Item, labels: dict[str, str]) -> None:
-    """Put the numbers the compiled document prints (a figure's, a question's, an equation's) in place of
-    `\\ref{…}`; a reference to a label tabench did not number stays as written."""
-    def number(match) -> str:
-        command, name = match.group(1), match.group(2)
-        if name not in labels:
-            return f"\\{command}{{{name}}}"
-        return f"({labels[name]})" if command == "eqref" else labels[name]
-
-    for x in item.content:
-        if isinstance(x, ListRecord):
-            for entry in x.items:
-                resolve_references(entry, labels)
-        elif isinstance(x, Item):
-            resolve_references(x, labels)
-        elif "\x00" in x.text:
-            x.text = _REFERENCE.sub(number, x.text)
-    for choices in item.choices:
-        choices.options = [_REFERENCE.sub(number, option) for option in choices.options]
 
 
 def argument(node, index: int):
