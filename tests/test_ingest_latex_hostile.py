@@ -86,14 +86,16 @@ def test_includes_outside_the_folder_are_refused_and_nothing_there_is_opened(tmp
     (folder / "link.tex").symlink_to(secret)
     os.mkfifo(folder / "pipe.tex")  # reading it would block: it is not a regular file, so it is not read
     document = exam(folder, body="\\input{/etc/passwd}\n\\input{../../secret}\n\\include{link}\n\\input{pipe}\n"
-                                 "\\input{~/.ssh/id_rsa}\n\\input{sub/../../secret}")
+                                 "\\input{~/.ssh/id_rsa}\n\\input{sub/../../secret}\n"
+                                 "\\input{|\"cat /etc/passwd > /tmp/tabench-pwned\"}")
     code, problem_set, stderr, opened = ingest_in_child(document, tmp_path)
     assert code == 0, stderr
     text = json.dumps(problem_set)
     assert "SECRET-SENTINEL" not in text and "root:x:0:0" not in text
     assert [part["id"] for q in problem_set["questions"] for part in q["parts"]] == ["1"]
     warnings = problem_set["warnings"]
-    assert len(warnings) == 6
+    assert len(warnings) == 7 and "shell command" in warnings[6]
+    assert not Path("/tmp/tabench-pwned").exists()
     assert warnings[0] == ("\\input{/etc/passwd} (line 4): not read: it is an absolute path; only files inside the "
                            "document's folder are read")
     assert "climbs out of the document's folder" in warnings[1] and "climbs out" in warnings[5]
@@ -102,6 +104,14 @@ def test_includes_outside_the_folder_are_refused_and_nothing_there_is_opened(tmp
     assert opened, "the audit hook saw nothing: it is not working"
     assert_nothing_read_outside(opened, folder)
     assert not any("secret" in path or path == "/etc/passwd" for path in opened)
+
+
+def test_thousands_of_includes_are_not_all_looked_up(tmp_path):
+    document = exam(tmp_path / "doc", body="".join(f"\\input{{missing{index}}}\n" for index in range(5_000)))
+    code, problem_set, stderr, opened = ingest_in_child(document, tmp_path)
+    assert code == 0, stderr
+    assert len(problem_set["warnings"]) == 257
+    assert problem_set["warnings"][-1] == "more than 256 includes: the rest are not read"
 
 
 def test_a_macro_that_expands_into_itself(tmp_path):

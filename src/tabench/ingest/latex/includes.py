@@ -21,6 +21,7 @@ _CONTROL_CHARACTERS = dict.fromkeys([*range(0, 9), 11, *range(14, 32), 127])
 
 MAX_DEPTH = 8
 MAX_FILES = 64
+MAX_ATTEMPTS = 256  # includes asked for, read or not
 
 
 class Includes:
@@ -31,10 +32,16 @@ class Includes:
         self.budget = budget
         self.files = 0
         self.open_files: list[str] = [document] if document else []
+        self.attempts = 0
         self.warnings: list[str] = []
 
     def text(self, command: str, name: str, where: str) -> str | None:
         r"""The text `\command{name}` stands for, or None (and a warning that says why)."""
+        self.attempts += 1
+        if self.attempts > MAX_ATTEMPTS:
+            if self.attempts == MAX_ATTEMPTS + 1:
+                self.warnings.append(f"more than {MAX_ATTEMPTS} includes: the rest are not read")
+            return None
         shown = f"\\{command}{{{name}}} ({where})"
         refusal = _refusal(name)
         if refusal:
@@ -81,6 +88,8 @@ def _refusal(name: str) -> str | None:
         return "the name is empty"
     if any(ord(char) < 32 for char in name):
         return "the name holds control characters"
+    if name.lstrip().startswith("|"):
+        return "it is a shell command, and tabench runs none"
     if name.startswith(("/", "\\", "~")) or (len(name) > 1 and name[1] == ":") or "://" in name:
         return "it is an absolute path"
     if ".." in PurePosixPath(name.replace("\\", "/")).parts:
