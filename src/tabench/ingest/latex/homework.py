@@ -34,27 +34,15 @@ _LABEL_NODES = ("textbf", "textit", "emph", "underline", "textsc", "textsf", "ul
 # ---- labels at the start of a paragraph ---------------------------------------------------------------------------
 
 def leading_text(reader: Reader, text: str) -> str:
-    """Act on a label that opens a paragraph of running text; return the text left to write."""
+    """Act on a label that opens a paragraph or line of running text; return the text left to write."""
     item = reader.item
     if item.level == 1 and item.points is None and not "".join(item.blocks(PROMPT)).strip():
         points = _LEADING_POINTS.match(text)  # `\textbf{Problem 1.} (4 pts) …`: the question's points
         if points and parse_points(points.group()) is not None:
             item.points = parse_points(points.group())
             text = text[points.end():]
-    match = _QUESTION.match(text)
-    if match and _TEXT_QUESTION_END.match(match.group(2)) and _may_open_question(reader, int(match.group(1))):
-        rest = match.group(2)
-        points = parse_points(rest)
-        _open_question(reader, int(match.group(1)), _title(match.group(0)[: match.start(2)]), points, "text")
-        return strip_points(rest).lstrip(".:)—–- ") if points is not None else rest.lstrip(".:—–- ")
-    match = _SOLUTION.match(text)
-    if match:
-        _start_solution(reader)
-        return text[match.end():]
-    match = _PART.match(text)
-    if match and _part(reader, (match.group(1) or match.group(2)).lower()):
-        return text[match.end():]
-    return text
+    rest = _label(reader, text, "text")
+    return text if rest is None else rest
 
 
 def leading_node(reader: Reader, node) -> bool:
@@ -65,22 +53,12 @@ def leading_node(reader: Reader, node) -> bool:
     text = reader.plain(node)
     if not text or len(text) > 200:
         return False
-    match = _QUESTION.match(text)
-    if match and _may_open_question(reader, int(match.group(1))):
-        rest = match.group(2)
-        title = strip_points(rest).strip(" .:()—–-") or _title(text[: match.start(2)])
-        _open_question(reader, int(match.group(1)), title, parse_points(rest), "text")
-        return True
-    match = _SOLUTION.match(text)
-    if match:
-        _start_solution(reader)
-        reader.emit(text[match.end():])
-        return True
-    match = _PART.match(text)
-    if match and _part(reader, (match.group(1) or match.group(2)).lower()):
-        reader.emit(text[match.end():])
-        return True
-    return False
+    rest = _label(reader, text, "node")
+    if rest is None:
+        return False
+    if rest:
+        reader.emit(rest)
+    return True
 
 
 def heading(reader: Reader, node) -> None:
@@ -88,24 +66,40 @@ def heading(reader: Reader, node) -> None:
     level = heading_level(node.macroname)
     title = reader.plain(argument(node, 2))
     if not reader.capturing:
-        match = _QUESTION.match(title)
-        if match and _may_open_question(reader, int(match.group(1))):
-            rest = match.group(2)
-            name = strip_points(rest).strip(" .:()—–-") or _title(title[: match.start(2)])
-            _open_question(reader, int(match.group(1)), name, parse_points(rest), "heading", level)
-            return
-        if _SOLUTION.fullmatch(title.strip()):
-            _start_solution(reader)
-            return
-        match = _PART.fullmatch(title.strip())
-        if match and _part(reader, (match.group(1) or match.group(2)).lower()):
+        if _label(reader, title, "heading", level) is not None:
             return
         question = _question_of(reader.item)
         if question is not None and question.heading is not None and level <= question.heading:
-            reader.item, reader.role = reader.root, PROMPT
+            reader.item, reader.role = reader.root, PROMPT  # the problem's section is over
     reader.paragraph()
     reader.emit(f"**{title}**")
     reader.paragraph()
+
+
+def _label(reader: Reader, text: str, where: str, level: int | None = None) -> str | None:
+    """Act on the label `text` opens with (a problem, a solution, a part) and return the text after it; None when
+    it opens with none. `where`: 'text' (running text: the label is a prefix, the rest is the question's text),
+    'node' (a bold label: the rest is the problem's title), 'heading' (the whole heading is the label)."""
+    whole = where == "heading"
+    match = _QUESTION.match(text)
+    if match and (where != "text" or _TEXT_QUESTION_END.match(match.group(2))) \
+            and _may_open_question(reader, int(match.group(1))):
+        number, rest, label = int(match.group(1)), match.group(2), _title(text[: match.start(2)])
+        points = parse_points(rest)
+        if where == "text":
+            _open_question(reader, number, label, points, "text")
+            return (strip_points(rest) if points is not None else rest).lstrip(".:)—–- ")
+        title = strip_points(rest).strip(" .:()—–-") or label
+        _open_question(reader, number, title, points, "heading" if whole else "text", level)
+        return ""
+    match = _SOLUTION.fullmatch(text.strip()) if whole else _SOLUTION.match(text)
+    if match:
+        _start_solution(reader)
+        return "" if whole else text[match.end():]
+    match = _PART.fullmatch(text.strip()) if whole else _PART.match(text)
+    if match and _part(reader, (match.group(1) or match.group(2)).lower()):
+        return "" if whole else text[match.end():]
+    return None
 
 
 def _may_open_question(reader: Reader, number: int) -> bool:
