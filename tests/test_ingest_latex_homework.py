@@ -201,6 +201,15 @@ def test_a_document_that_includes_itself_reads_itself_once(tmp_path):
     assert any("includes itself" in warning for warning in problem_set.warnings)
 
 
+def test_list_items_with_repeated_or_empty_labels_are_lettered_in_order():
+    source = body(r"\section*{Problem 1} Answer each. \begin{enumerate}\item[(a)] x? \begin{solution}1\end{solution}"
+                  r"\item[(a)] y? \begin{solution}2\end{solution}\item[] z? \begin{solution}3\end{solution}"
+                  r"\end{enumerate}")
+    problem_set = parse_latex(source)
+    assert [p.id for p in problem_set.parts()] == ["1.a", "1.b", "1.c"]
+    assert problem_set.warnings == ["1: parts labelled (a), (a), () are numbered a, b, c in document order"]
+
+
 def test_a_books_part_heading_is_not_an_exam_part():
     source = (r"\documentclass{book}" + body(r"\part{Foundations} Some text. \section*{Problem 1} What is $1+1$?"
                                                r" \begin{solution} $1+1=2$ \end{solution}"))

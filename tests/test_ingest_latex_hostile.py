@@ -246,7 +246,8 @@ def _fuzz() -> None:
         except TabenchError as err:
             assert str(err).strip() and "\n" not in str(err)
             return
-        assert problem_set.parts()
+        ids = [part.id for part in problem_set.parts()]
+        assert ids and len(ids) == len(set(ids)) and all(piece for id_ in ids for piece in id_.split("."))
         for part in problem_set.parts():
             assert part.id and "\x00" not in part.prompt + part.solution
 

@@ -51,6 +51,7 @@ class Builder:
                         parts=parts, bonus=item.bonus)
 
     def _parts(self, item: Item, ancestors: list[Item], prefix: str, title: str, shares: dict, parts: list[Part]):
+        self._unique_labels(item, prefix)
         for child in item.children():
             part_id = f"{prefix}.{child.label}"
             points = child.points if child.points is not None else shares.get(id(child))
@@ -60,6 +61,18 @@ class Builder:
                 self._parts(child, ancestors + [child], part_id, title, _shared(child, points), parts)
             else:
                 parts.append(self.part(child, part_id, ancestors[1:], title, points, ancestors))
+
+    def _unique_labels(self, item: Item, prefix: str) -> None:
+        """Parts need labels, each its own: a list with repeated or empty labels is lettered in order instead."""
+        children = item.children()
+        labels = [child.label for child in children]
+        if None in labels or "" in labels or len(set(labels)) != len(labels):
+            style = "roman" if item.level >= 2 else "alph"
+            for index, child in enumerate(children):
+                child.label = list_label(style, index)
+            shown = ", ".join(f"({label or ''})" for label in labels)
+            self.warnings.append(f"{prefix}: parts labelled {shown} are numbered "
+                                 f"{', '.join(child.label for child in children)} in document order")
 
     def part(self, leaf: Item, part_id: str, intros: list[Item], title: str, points, ancestors=()) -> Part:
         prompt = _tidy(leaf.text(PROMPT))
