@@ -177,7 +177,7 @@ def test_warnings_for_points_no_solution_no_key_and_an_unknown_environment(exam)
     assert "18: the parts add up to 4 points, the header says 5" in exam.warnings
     assert "19: no solution found; its key is empty" in exam.warnings
     assert any(w.startswith("20: no option is marked correct") for w in exam.warnings)
-    assert any(w.startswith("\\begin{verse} holds a block that starts like a solution") for w in exam.warnings)
+    assert any(w.startswith("21: \\begin{verse} holds a block that starts like a solution") for w in exam.warnings)
     assert blank(exam, "21").number.value == 100 and "Solution" not in exam.part("21").prompt
     assert len(exam.warnings) == 4
 

@@ -210,6 +210,16 @@ def test_list_items_with_repeated_or_empty_labels_are_lettered_in_order():
     assert problem_set.warnings == ["1: parts labelled (a), (a), () are numbered a, b, c in document order"]
 
 
+def test_the_exam_class_numbers_questions_on_across_sections_and_question_lists():
+    source = (r"\documentclass{exam}" + body(
+        r"\section*{Part I}\begin{questions}\question What is $1+1$? \begin{solution}$2$\end{solution}"
+        r"\question What is $2+2$? \begin{solution}$4$\end{solution}\end{questions}"
+        r"\section*{Part II}\begin{questions}\question What is $3+3$? \begin{solution}$6$\end{solution}"
+        r"\end{questions}"))
+    problem_set = parse_latex(source)
+    assert [(p.id, p.blanks[0].text) for p in problem_set.parts()] == [("1", "2"), ("2", "4"), ("3", "6")]
+
+
 def test_a_books_part_heading_is_not_an_exam_part():
     source = (r"\documentclass{book}" + body(r"\part{Foundations} Some text. \section*{Problem 1} What is $1+1$?"
                                                r" \begin{solution} $1+1=2$ \end{solution}"))

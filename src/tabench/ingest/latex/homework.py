@@ -128,8 +128,9 @@ def _title(label: str) -> str:
 def _start_solution(reader: Reader) -> None:
     if reader.open_environments and reader.role == PROMPT:
         name = reader.open_environments[-1]
-        reader.warn(f"environment:{name}", f"\\begin{{{name}}} holds a block that starts like a solution; it is "
-                                           "read as the solution (rename the environment if that is wrong)")
+        reader.warn(f"environment:{name}", f"{reader.place()}: \\begin{{{name}}} holds a block that starts like a "
+                                           "solution; it is read as the solution (rename the environment if that "
+                                           "is wrong)")
     reader.role = SOLUTION
     reader.new_block()
 

@@ -408,6 +408,14 @@ class Reader:
 
     # ---- messages --------------------------------------------------------------------------------------------
 
+    def place(self) -> str:
+        """Where the reader is, as a part id ('3.b'), for messages."""
+        labels, item = [], self.item
+        while item is not None and item.level > 0:
+            labels.append(str(item.number or "?") if item.level == 1 else item.label or "?")
+            item = item.parent
+        return ".".join(reversed(labels)) or "before the first question"
+
     def warn(self, key: str, message: str) -> None:
         if key not in self._warned:
             self._warned.add(key)
