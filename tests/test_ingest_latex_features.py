@@ -121,7 +121,8 @@ def test_figure_environment_in_shared_text_marks_the_parts(exam):
     assert "Figure 1: Training loss per epoch" in question.preamble
     for part_id in ("10.a", "10.b"):
         part = exam.part(part_id)
-        assert part.needs_figure and [f.path for f in part.figures] == ["figures/plot.png"]
+        assert part.needs_figure and [(f.path, f.caption) for f in part.figures] == [
+            ("figures/plot.png", "Figure 1: Training loss per epoch")]
 
 
 def test_centered_includegraphics_and_a_question_that_points_at_it(exam):

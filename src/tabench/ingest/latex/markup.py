@@ -81,7 +81,11 @@ def caption(reader: Reader, node) -> None:
     number = reader.count(kind)
     reader.label_target = str(number)
     text, _ = reader.capture([argument(node, 1)] if argument(node, 1) is not None else [])
-    reader.emit(f"\n{kind} {number}: {' '.join(text.split())}\n")
+    caption_line = f"{kind} {number}: {' '.join(text.split())}"
+    figures = reader.item.figures
+    if kind == "Figure" and figures and (not figures[-1].caption or figures[-1].path is None):  # the float's image
+        figures[-1].caption = caption_line
+    reader.emit(f"\n{caption_line}\n")
 
 
 def label(reader: Reader, node) -> None:
