@@ -77,13 +77,13 @@ def graphics_path(reader: Reader, node) -> None:
 
 def caption(reader: Reader, node) -> None:
     r"""\caption{text} -> 'Figure N: text' (or 'Table N: text'), numbered as LaTeX numbers them."""
-    kind = "Table" if "table" in reader.open_floats else "Figure"
+    kind = "Table" if reader.open_floats and reader.open_floats[-1][0] == "table" else "Figure"
     number = reader.count(kind)
     reader.label_target = str(number)
     text, _ = reader.capture([argument(node, 1)] if argument(node, 1) is not None else [])
     caption_line = f"{kind} {number}: {' '.join(text.split())}"
     figures = reader.item.figures
-    if kind == "Figure" and figures and (not figures[-1].caption or figures[-1].path is None):  # the float's image
+    if kind == "Figure" and reader.open_floats and len(figures) > reader.open_floats[-1][1]:  # the float's image
         figures[-1].caption = caption_line
     reader.emit(f"\n{caption_line}\n")
 

@@ -83,7 +83,7 @@ class Reader:
         self.enumerate_depth = 0
         self.question_number = 0  # the last question's number (the exam class numbers on across sections)
         self.numbers: dict[str, int] = {}  # figures and tables counted as LaTeX numbers them
-        self.open_floats: list[str] = []
+        self.open_floats: list[tuple[str, int]] = []  # ('figure' or 'table', figures the item had before it)
         self.capturing = 0
         self.in_table = False
         self.open_environments: list[str] = []  # environments tabench has no rule for, innermost last
@@ -393,7 +393,7 @@ class Reader:
         elif name in FIGURE_ENVIRONMENTS or name in WRAPPERS:
             floating = name in FIGURE_ENVIRONMENTS or name.startswith("table")
             if floating:
-                self.open_floats.append("table" if name.startswith("table") else "figure")
+                self.open_floats.append(("table" if name.startswith("table") else "figure", len(self.item.figures)))
             try:
                 self.walk(node.nodelist)
             finally:
