@@ -142,10 +142,12 @@ def test_newcommand_with_arguments_and_default_and_def_are_expanded():
     assert part.solution == "$3^2 = 9$"
 
 
-def test_unknown_macros_are_kept_as_text():
+def test_unknown_macros_are_kept_as_text_and_known_symbols_are_written_out():
     _, part = one_part(body(r"\section*{Problem 1} Compute \mystery{x}{y} and $\weird z$. "
                             r"\begin{solution} 3 \end{solution}"))
     assert part.prompt == r"Compute \mystery{x}{y} and $\weird z$."
+    _, part = one_part(body(r"\section*{Problem 1} Caf\'e, Stra\ss e, \S 3, \today. \begin{solution} 3 \end{solution}"))
+    assert part.prompt == r"Café, Straße, §3, \today."  # TeX, too, drops the space after \S
 
 
 def test_a_macro_that_expands_into_itself_stops_with_a_warning():

@@ -61,6 +61,7 @@ WRAPPERS = frozenset((
 _HEADING_LEVELS = {"chapter": 0, "section": 1, "subsection": 2, "subsubsection": 3, "paragraph": 4, "subparagraph": 5}
 _TEXT = LatexNodes2Text(latex_context=text_db(), math_mode="verbatim", strict_latex_spaces=True)
 _TEXT_DB = text_db()
+_CLOCK_MACROS = ("today",)  # pylatexenc's text for \today is the date it was imported: kept as written instead
 
 
 class Reader:
@@ -320,8 +321,7 @@ class Reader:
                 or name in SPACE_MACROS \
                 or name in MARKING_MACROS or name in ("\\", "newline", "par"):
             return False
-        spec = _TEXT_DB.get_macro_spec(name)
-        return spec is None or getattr(spec, "discard", True)
+        return name in _CLOCK_MACROS or _TEXT_DB.get_macro_spec(name) is None
 
     def symbol(self, node) -> str:
         """A macro pylatexenc has a text for (`\\'e`, `\\alpha`, `\\ss`): that text; else its source."""
