@@ -222,6 +222,14 @@ def test_the_exam_class_numbers_questions_on_across_sections_and_question_lists(
     assert [(p.id, p.blanks[0].text) for p in problem_set.parts()] == [("1", "2"), ("2", "4"), ("3", "6")]
 
 
+def test_a_correct_choice_only_the_key_prints():
+    source = (r"\documentclass{exam}" + body(
+        r"\begin{questions}\question Pick one. \begin{choices}\choice Red"
+        r"\ifprintanswers\CorrectChoice\else\choice\fi Green \choice Blue\end{choices}\end{questions}"))
+    _, part = one_part(source)
+    assert [c.text for c in part.choices] == ["Red", "Green", "Blue"] and part.blanks[0].correct == ["B"]
+
+
 def test_a_books_part_heading_is_not_an_exam_part():
     source = (r"\documentclass{book}" + body(r"\part{Foundations} Some text. \section*{Problem 1} What is $1+1$?"
                                                r" \begin{solution} $1+1=2$ \end{solution}"))

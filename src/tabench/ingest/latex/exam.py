@@ -84,7 +84,7 @@ def choices(reader: Reader, node) -> None:
     r"""choices, oneparchoices, checkboxes, oneparcheckboxes: options A, B, C…; \CorrectChoice keys them."""
     found = Choices(several=CHOICE_LISTS[node.environmentname])
     groups: list[tuple[bool, list]] = []
-    for child in node.nodelist or ():
+    for child in _as_printed_with_answers(node.nodelist or ()):
         if isinstance(child, LatexMacroNode) and child.macroname in ("choice", "CorrectChoice"):
             groups.append((child.macroname == "CorrectChoice", []))
         elif groups:
@@ -105,6 +105,19 @@ def choices(reader: Reader, node) -> None:
     lines = [f"{list_label('Alph', index)}. {text}" for index, text in enumerate(found.options)]
     reader.emit("\n" + "\n".join(lines) + "\n")
     reader.para_start = True
+
+
+def _as_printed_with_answers(nodes) -> list:
+    r"""`\ifprintanswers\CorrectChoice\else\choice\fi` among options: the options as the key prints them."""
+    flat = []
+    for child in nodes:
+        shown = argument(child, 0) if isinstance(child, LatexMacroNode) and child.macroname == PRINT_ANSWERS else None
+        inner = getattr(shown, "nodelist", None) or []
+        if any(isinstance(n, LatexMacroNode) and n.macroname in ("choice", "CorrectChoice") for n in inner):
+            flat.extend(inner)
+        else:
+            flat.append(child)
+    return flat
 
 
 def solution(reader: Reader, node) -> None:
