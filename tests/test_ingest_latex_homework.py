@@ -230,6 +230,14 @@ def test_a_correct_choice_only_the_key_prints():
     assert [c.text for c in part.choices] == ["Red", "Green", "Blue"] and part.blanks[0].correct == ["B"]
 
 
+def test_a_control_space_does_not_hide_the_solution_label_after_it():
+    source = body("\\noindent \\textbf{Problem 1.}\\\\\nConsider $A$:\n\\begin{enumerate}\\item Find $x$.\\item Find $y$."
+                  "\\end{enumerate}\n\n\\\n\n\\noindent \\textbf{Solution}\\\\\n\\begin{enumerate}\\item $x = 1$."
+                  "\\item $y = 2$.\\end{enumerate}")
+    problem_set = parse_latex(source)
+    assert [(p.id, p.blanks[0].text) for p in problem_set.parts()] == [("1.1", "1"), ("1.2", "2")]
+
+
 def test_a_books_part_heading_is_not_an_exam_part():
     source = (r"\documentclass{book}" + body(r"\part{Foundations} Some text. \section*{Problem 1} What is $1+1$?"
                                                r" \begin{solution} $1+1=2$ \end{solution}"))

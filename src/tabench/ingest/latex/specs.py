@@ -112,7 +112,8 @@ NEUTRAL_COLOURS = {"black", "white", "gray", "grey", "darkgray", "lightgray", "d
 
 # symbols in running text
 TEXT_SYMBOLS = {
-    "%": "%", "&": "&", "_": "_", "#": "#", "{": "{", "}": "}", "$": "\\$", ",": " ", " ": " ", ";": " ", ":": " ",
+    "%": "%", "&": "&", "_": "_", "#": "#", "{": "{", "}": "}", "$": "\\$", ",": " ", " ": " ", "\n": " ",
+    "\t": " ", ";": " ", ":": " ",
     "!": "", "ldots": "…", "dots": "…", "textbackslash": "\\", "textasciitilde": "~", "slash": "/",
     "checkmark": "✓", "ding": "", "textbullet": "•", "S": "§", "P": "¶", "-": "", "/": "", "@": "", "half": "½",
 }
