@@ -132,6 +132,14 @@ def test_a_macro_whose_expansion_doubles_thirty_times(tmp_path):
     assert any("macro expansion stopped" in w for w in problem_set["warnings"])
 
 
+def test_a_macro_that_doubles_its_argument_at_every_call(tmp_path):
+    document = exam(tmp_path / "doc", "\\def\\a#1{\\a{#1#1}}\\newenvironment{e}[1]{\\begin{e}{#1#1}}{}",
+                    "\\a{x} \\begin{e}{y}\\end{e}")
+    code, problem_set, stderr, _ = ingest_in_child(document, tmp_path)
+    assert code == 0, stderr
+    assert any("macro expansion stopped" in w for w in problem_set["warnings"])
+
+
 def test_ten_thousand_nested_groups(tmp_path):
     document = exam(tmp_path / "doc", body="{" * 10_000 + "deep" + "}" * 10_000)
     code, _, stderr, _ = ingest_in_child(document, tmp_path)

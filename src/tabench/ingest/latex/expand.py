@@ -67,7 +67,8 @@ class Expander:
         self.defined = Definitions()
         self.context = context_for({}, {})  # what the tokenizer needs: nothing a document defines
         self.expansions = 0
-        self.produced = 0
+        self.produced = 0  # characters expansions have written
+        self.pending = 0  # characters of macro bodies being expanded now
         self.recursive: set[str] = set()
         self.nesting = 0
         self.warnings: list[str] = []
@@ -156,8 +157,25 @@ class Expander:
             body = f"\\begin{{{SOLUTION_ENVIRONMENT}}}" + "\n\n".join(mandatory) + f"\\end{{{SOLUTION_ENVIRONMENT}}}"
         else:
             body = substitute(macro.body, args)
-        out.append(spaced(self.expand(body, depth + 1, where)))
+        self._expand_body(name, body, depth, where, text[token.pos : end], out)
         return end
+
+    def _expand_body(self, name: str, body: str, depth: int, where: Where, written: str, out: list[str]) -> None:
+        """Expand the body of a call, or keep the call as `written` when the body would take the expansion past its
+        size limit (`\\def\\a#1{\\a{#1#1}}` doubles its argument at every call)."""
+        if self.produced + self.pending + len(body) > self.max_chars:
+            self._over_budget(name, where)
+            out.append(written)
+            return
+        self.pending += len(body)
+        try:
+            out.append(spaced(self.expand(body, depth + 1, where)))
+        finally:
+            self.pending -= len(body)
+
+    def _over_budget(self, name: str, where: Where) -> None:
+        self._warn("budget", f"macro expansion stopped at \\{name} ({where}): over {MAX_EXPANSIONS} calls or "
+                             f"{self.max_chars // 1_000_000} MB of text; the rest is kept unexpanded")
 
     def _may_expand(self, name: str, depth: int, where: Where) -> bool:
         if name in self.recursive:
@@ -168,8 +186,7 @@ class Expander:
                                        "macros deep; kept unexpanded")
             return False
         if self.expansions >= MAX_EXPANSIONS or self.produced > self.max_chars:
-            self._warn("budget", f"macro expansion stopped at \\{name} ({where}): over {MAX_EXPANSIONS} calls or "
-                                 f"{self.max_chars // 1_000_000} MB of text; the rest is kept unexpanded")
+            self._over_budget(name, where)
             return False
         self.expansions += 1
         return True
@@ -256,7 +273,7 @@ class Expander:
         if args is None or not self._may_expand(name, depth, where):
             out.append(text[token.pos : after])
             return after
-        out.append(spaced(self.expand(substitute(environment.begin, args), depth + 1, where)))
+        self._expand_body(name, substitute(environment.begin, args), depth, where, text[token.pos : end], out)
         return end
 
     def _end(self, token, text, after, depth, origin, out) -> int:

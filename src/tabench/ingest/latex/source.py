@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 _CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+$")
+_GROUP_STOP = re.compile(r"\\.|[{}%\]]", re.S)  # what can open, close or hide a group; an escaped character
 
 
 @dataclass(frozen=True)
@@ -45,28 +46,28 @@ def group_end(text: str, at: int, opening: str = "{") -> int | None:
     """The index just past the `{…}` (or `[…]`) group that opens at `at`, or None when it never closes."""
     depth = 0
     index = at
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char == "\\":
-            index += 2
+    while True:
+        match = _GROUP_STOP.search(text, index)
+        if match is None:
+            return None
+        char, index = match.group(), match.end()
+        if char.startswith("\\"):
             continue
         if char == "%":
             newline = text.find("\n", index)
-            index = length if newline == -1 else newline + 1
-            continue
-        if char == "{":
+            if newline == -1:
+                return None
+            index = newline + 1
+        elif char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if opening == "{" and depth == 0:
-                return index + 1
+                return index
             if depth < 0:
                 return None
-        elif opening == "[" and char == "]" and depth == 0:
-            return index + 1
-        index += 1
-    return None
+        elif opening == "[" and depth == 0:  # "]"
+            return index
 
 
 def read_argument(text: str, at: int) -> tuple[str, int] | None:
