@@ -151,7 +151,8 @@ def test_unknown_macros_are_kept_as_text_and_known_symbols_are_written_out():
 
 
 def test_a_macro_that_expands_into_itself_stops_with_a_warning():
-    problem_set, part = one_part(r"\def\a{\a\a}" + body(r"\section*{Problem 1} Loop: \a. \begin{solution} 1 \end{solution}"))
+    problem_set, part = one_part(r"\def\a{\a\a}"
+                                 + body(r"\section*{Problem 1} Loop: \a. \begin{solution} 1 \end{solution}"))
     assert part.solution == "1" and r"\a" in part.prompt
     assert any("expands into itself" in warning for warning in problem_set.warnings)
 
@@ -231,7 +232,8 @@ def test_a_correct_choice_only_the_key_prints():
 
 
 def test_a_control_space_does_not_hide_the_solution_label_after_it():
-    source = body("\\noindent \\textbf{Problem 1.}\\\\\nConsider $A$:\n\\begin{enumerate}\\item Find $x$.\\item Find $y$."
+    source = body("\\noindent \\textbf{Problem 1.}\\\\\nConsider $A$:\n\\begin{enumerate}\\item Find $x$."
+                  "\\item Find $y$."
                   "\\end{enumerate}\n\n\\\n\n\\noindent \\textbf{Solution}\\\\\n\\begin{enumerate}\\item $x = 1$."
                   "\\item $y = 2$.\\end{enumerate}")
     problem_set = parse_latex(source)

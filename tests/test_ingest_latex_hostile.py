@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from child import run_in_child
 
 MEMORY = 2_000_000_000  # bytes of address space for the child
@@ -183,7 +185,8 @@ def test_a_20_mb_file(tmp_path):
 
 def test_the_largest_document_allowed_is_read_in_bounded_time(tmp_path):
     document = tmp_path / "large.tex"
-    question = "\\question[1] What is {0} + 1? Explain \\textbf{{why}}. \\begin{{solution}} ${0} + 1 = {1}$ \\end{{solution}}\n"
+    question = ("\\question[1] What is {0} + 1? Explain \\textbf{{why}}. "
+                "\\begin{{solution}} ${0} + 1 = {1}$ \\end{{solution}}\n")
     text = "\\documentclass{exam}\\begin{document}\\begin{questions}\n"
     lines = []
     size = len(text)
@@ -192,11 +195,36 @@ def test_the_largest_document_allowed_is_read_in_bounded_time(tmp_path):
         size += len(lines[-1])
     document.write_text(text + "".join(lines) + "\\end{questions}\\end{document}\n")
     # ingest alone (the CLI's --json would also put 19 000 keys through SymPy)
-    count = "import sys; from tabench.ingest import load_problem_set; print(len(load_problem_set(sys.argv[1]).questions))"
+    count = ("import sys; from tabench.ingest import load_problem_set; "
+             "print(len(load_problem_set(sys.argv[1]).questions))")
     result = subprocess.run([sys.executable, "-c", count, str(document)], capture_output=True, text=True,
                             timeout=TIMEOUT, preexec_fn=_limits)
     assert result.returncode == 0, result.stderr[-3000:]
     assert int(result.stdout) == len(lines)
+
+
+UNENDED = {
+    "conditionals": "\\ifprintanswers x " * 50_000,
+    "verbatim": "\\begin{verbatim} " * 50_000,
+    "verb": "\\verb|x " * 100_000,
+    "definitions": "\\newcommand{\\a}{ " * 50_000,
+    "lists": ("\\begin{enumerate}\\item a\\end{enumerate}"
+              "\\begin{enumerate}\\item[] \\textbf{Solution:} b\\end{enumerate}") * 8_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNENDED))
+def test_many_unended_constructs_cost_no_more_than_one(name, tmp_path):
+    """Each of these once made reading quadratic (every unended one searched to the end of the text)."""
+    document = tmp_path / f"{name}.tex"
+    document.write_text("\\documentclass{exam}\n\\begin{document}\n" + QUESTION + "\n" + UNENDED[name])
+    assert document.stat().st_size > 700_000
+    code = ("import sys\nfrom tabench.errors import TabenchError\nfrom tabench.ingest import load_problem_set\n"
+            "try:\n    print(len(load_problem_set(sys.argv[1]).parts()))\nexcept TabenchError as err:\n    print(err)")
+    result = subprocess.run([sys.executable, "-c", code, str(document)], capture_output=True, text=True,
+                            timeout=TIMEOUT, preexec_fn=_limits)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.stdout.strip()
 
 
 def test_binary_and_empty_tex_files(tmp_path):

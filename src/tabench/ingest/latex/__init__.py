@@ -2,7 +2,8 @@ r"""LaTeX problem sets -> ProblemSet (pure; the loader passes the function that 
 
 The steps, one module each: includes.py and expand.py (macros, conditionals and includes, before parsing),
 walker.py and specs.py (pylatexenc's parser and what it is told about macros and environments), reader.py with
-exam.py, homework.py, lists.py and markup.py (nodes -> items and text), build.py (items -> ProblemSet, keys through key.py).
+exam.py, homework.py, lists.py and markup.py (nodes -> items and text), build.py (items -> ProblemSet, keys
+through key.py).
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def _cycle_collection_paused():
 
 
 def _read(nodes, expansion: Expansion, colour_answers: bool) -> Reader:
-    reader = Reader(_MACROS, _ENVIRONMENTS, homework.environment_for(expansion.roles, expansion.titles), homework.leading_text,
+    reader = Reader(_MACROS, _ENVIRONMENTS, homework.environment_for(expansion.roles, expansion.titles),
+                    homework.leading_text,
                     homework.leading_node, expansion.code_environments, colour_answers)
     reader.walk(nodes)
     resolve_references(reader.root, reader.labels)

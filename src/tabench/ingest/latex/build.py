@@ -10,6 +10,7 @@ from ...model import Blank, Choice, Figure, Part, ProblemSet, Question
 from .tree import PROMPT, SOLUTION, Block, Choices, Item, list_label
 
 _BLANK_LINES = re.compile(r"\n{3,}")
+CONTEXT_READ = 5_000  # characters of a part's intro the key reads with its question
 _BOLD_LINE = re.compile(r"\s*\*\*([^*]{1,150}?)\*\*[ \t]*(?:\n|$)")
 
 
@@ -17,6 +18,7 @@ class Builder:
     def __init__(self, warnings: list[str]):
         self.warnings = warnings
         self.figures_seen: list[Figure] = []  # the latest figure shown so far: the one "above"
+        self._shared: dict[int, tuple[str, bool]] = {}
 
     def problem_set(self, root: Item, title: str, source: str | None) -> ProblemSet:
         questions = root.children()
@@ -47,7 +49,7 @@ class Builder:
             return Question(number=item.number, title=title, points=item.points, parts=parts, bonus=item.bonus)
         parts: list[Part] = []
         self._parts(item, [item], str(item.number), title, _shared(item, item.points), parts)
-        return Question(number=item.number, title=title, points=_total(item), preamble=_tidy(item.text(PROMPT)),
+        return Question(number=item.number, title=title, points=_total(item), preamble=self.shared_text(item)[0],
                         parts=parts, bonus=item.bonus)
 
     def _parts(self, item: Item, ancestors: list[Item], prefix: str, title: str, shares: dict, parts: list[Part]):
@@ -74,9 +76,17 @@ class Builder:
             self.warnings.append(f"{prefix}: parts labelled {shown} are numbered "
                                  f"{', '.join(child.label for child in children)} in document order")
 
+    def shared_text(self, item: Item) -> tuple[str, bool]:
+        """An enclosing item's own text, and whether it points at a figure; read once for all the parts below it."""
+        if id(item) not in self._shared:
+            text = _tidy(item.text(PROMPT))
+            self._shared[id(item)] = (text, figure_dependent(text))
+        return self._shared[id(item)]
+
     def part(self, leaf: Item, part_id: str, intros: list[Item], title: str, points, ancestors=()) -> Part:
         prompt = _tidy(leaf.text(PROMPT))
-        context = "\n\n".join(_tidy(intro.text(PROMPT)) for intro in intros if intro.text(PROMPT))
+        context = "\n\n".join(text for text, _ in map(self.shared_text, intros) if text)
+        asked = f"{context[-CONTEXT_READ:]}\n\n{prompt}".strip()  # the key reads the intro nearest the part
         segments = [_tidy(text) for text in leaf.blocks(SOLUTION)]
         solution = "\n\n".join(segments)
         marked = " ".join(leaf.marked).strip()
@@ -85,16 +95,15 @@ class Builder:
             blanks = [_choice_blank(choices, index, len(leaf.choices)) for index, choices in enumerate(leaf.choices)]
             kind = blanks[0].kind
         elif leaf.fillins:
-            blanks = [self._fill_in_blank(title, f"{context}\n\n{prompt}".strip(), answer, index, len(leaf.fillins))
+            blanks = [self._fill_in_blank(title, asked, answer, index, len(leaf.fillins))
                       for index, answer in enumerate(leaf.fillins)]
             kind = blanks[0].kind
         else:
-            kind, blanks = build_blanks(title, f"{context}\n\n{prompt}".strip(), key_segments, [])
+            kind, blanks = build_blanks(title, asked, key_segments, [])
         self._check_key(part_id, leaf, kind, segments)
         own = _distinct([figure for item in list(ancestors) + [leaf] for figure in item.figures])
         self.figures_seen.extend(leaf.figures)
-        shared_text = "\n\n".join(_tidy(a.text(PROMPT)) for a in ancestors) if ancestors else ""
-        points_at_figure = figure_dependent(prompt, f"{shared_text}\n\n{context}")
+        points_at_figure = figure_dependent(prompt) or any(self.shared_text(item)[1] for item in ancestors)
         figures = own or (self.figures_seen[-1:] if points_at_figure else [])
         return Part(
             id=part_id,

@@ -25,9 +25,9 @@ def answers_switch(name: str) -> bool:
     return any(word in lowered for word in _ANSWER_WORDS)
 
 
-def branches(text: str, at: int, context, is_conditional) -> tuple[str, str, int, bool] | None:
+def branches(text: str, at: int, context, is_conditional, budget: list[int]) -> tuple[str, str, int, bool] | None:
     r"""(true branch, false branch, end, whether each branch balances its braces) of a conditional whose test ends
-    at `at`; None when its \fi never comes."""
+    at `at`; None when its \fi never comes or the tokens left in `budget[0]` run out (each token read takes one)."""
     scan = walker(text, context)
     nesting = 0
     braces = [0, 0]
@@ -35,6 +35,9 @@ def branches(text: str, at: int, context, is_conditional) -> tuple[str, str, int
     else_at = None
     pos = at
     while True:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
         try:
             token = scan.get_token(pos)
         except LatexWalkerEndOfStream:

@@ -75,6 +75,7 @@ class Expander:
         self._warned: set[str] = set()
 
     def run(self, text: str) -> Expansion:
+        self.branch_tokens = [50_000 + len(text) // 4]  # tokens all searches for an \else and \fi may read
         expanded = self.expand(text, 0, "")
         defined = self.defined
         return Expansion(expanded, self.warnings + self.includes.warnings, defined.roles, defined.titles,
@@ -117,7 +118,8 @@ class Expander:
     def _macro(self, token, text, after, depth, origin, out) -> int:
         name = token.arg
         where = self._where(text, token.pos, origin)
-        end = self.defined.read(name, text, after, lambda key, message: self._warn(key, message.format(where=where)))
+        end = self.defined.read(name, text, after,
+                                lambda key, message: self._warn(key, lambda: message.format(where=where)))
         if end is not None:
             return end
         if name == "ifthenelse":
@@ -127,8 +129,8 @@ class Expander:
         if name in _INCLUDES:
             return self._include(token, text, after, depth, where, out)
         if name in _CATCODES:
-            self._warn("catcode", f"\\{name} ({where}): character codes are not changed; the text is read with "
-                                  "LaTeX's usual ones")
+            self._warn("catcode", lambda: f"\\{name} ({where}): character codes are not changed; the text is read "
+                                          "with LaTeX's usual ones")
             return assignment_end(text, after)
         if name in ("verb", "lstinline", "mintinline"):
             end = inline_code_end(name, text, token.pos + len(name) + 1)
@@ -143,7 +145,7 @@ class Expander:
     def _call(self, name: str, macro: Macro, token, text, after, depth, where: Where, out) -> int:
         args, end = read_arguments(text, after, macro.nargs, macro.default)
         if args is None:
-            self._warn(f"missing:{name}", f"\\{name} ({where}) lacks its arguments; kept as written")
+            self._warn(f"missing:{name}", lambda: f"\\{name} ({where}) lacks its arguments; kept as written")
             out.append(text[token.pos : after])
             return after
         if macro.builtin:
@@ -174,16 +176,16 @@ class Expander:
             self.pending -= len(body)
 
     def _over_budget(self, name: str, where: Where) -> None:
-        self._warn("budget", f"macro expansion stopped at \\{name} ({where}): over {MAX_EXPANSIONS} calls or "
-                             f"{self.max_chars // 1_000_000} MB of text; the rest is kept unexpanded")
+        self._warn("budget", lambda: f"macro expansion stopped at \\{name} ({where}): over {MAX_EXPANSIONS} calls "
+                                     f"or {self.max_chars // 1_000_000} MB of text; the rest is kept unexpanded")
 
     def _may_expand(self, name: str, depth: int, where: Where) -> bool:
         if name in self.recursive:
             return False
         if depth >= MAX_DEPTH:
             self.recursive.add(name)
-            self._warn(f"deep:{name}", f"\\{name} ({where}) expands into itself or nests more than {MAX_DEPTH} "
-                                       "macros deep; kept unexpanded")
+            self._warn(f"deep:{name}", lambda: f"\\{name} ({where}) expands into itself or nests more than "
+                                               f"{MAX_DEPTH} macros deep; kept unexpanded")
             return False
         if self.expansions >= MAX_EXPANSIONS or self.produced > self.max_chars:
             self._over_budget(name, where)
@@ -205,12 +207,14 @@ class Expander:
         elif name[2:] in switches:
             value = switches[name[2:]]
         else:
-            self._warn("conditional", f"\\{name} ({where}) and other TeX conditionals are not evaluated; both "
-                                      "branches are kept as text")
+            self._warn("conditional", lambda: f"\\{name} ({where}) and other TeX conditionals are not evaluated; "
+                                              "both branches are kept as text")
             out.append(text[token.pos : after])
             return after
-        found = branches(text, after, self.context, self._is_conditional)
+        found = branches(text, after, self.context, self._is_conditional, self.branch_tokens)
         if found is None:
+            self._warn("fi", lambda: f"\\{name} ({where}) has no \\fi (or too many conditionals do not end): kept as "
+                                     "written")
             out.append(text[token.pos : after])
             return after
         shown, hidden, end, balanced = found
@@ -230,8 +234,8 @@ class Expander:
             return end
         value = evaluate(self.expand(condition, depth + 1, where), self.defined.switches)
         if value is None:
-            self._warn(f"ifthenelse:{condition}", f"\\ifthenelse{{{condition.strip()}}} ({where}) cannot be "
-                                                  "evaluated; kept as written")
+            self._warn(f"ifthenelse:{condition}", lambda: f"\\ifthenelse{{{condition.strip()}}} ({where}) cannot "
+                                                          "be evaluated; kept as written")
             out.append(text[token.pos : end])
             return end
         self._choose(value, shown, hidden, True, depth, where, out)
@@ -325,10 +329,11 @@ class Expander:
         """Where a message points: the outermost call when inside a macro's body, else this text at `pos`."""
         return origin if isinstance(origin, Where) else Where(text, pos, origin)
 
-    def _warn(self, key: str, message: str) -> None:
+    def _warn(self, key: str, message) -> None:
+        """Warn once per `key`; `message()` writes the text (counting lines is paid only then)."""
         if key not in self._warned:
             self._warned.add(key)
-            self.warnings.append(message)
+            self.warnings.append(message())
 
 
 def expand(text: str, includes: Includes, max_chars: int) -> Expansion:

@@ -46,7 +46,8 @@ def leading_text(reader: Reader, text: str) -> str:
 
 
 def leading_node(reader: Reader, node) -> bool:
-    r"""Act on a bold or braced label that opens a paragraph (`\textbf{Problem 2.}`, `{\bf (a)}`); True if it was one."""
+    r"""Act on a bold or braced label that opens a paragraph (`\textbf{Problem 2.}`, `{\bf (a)}`); True if it was
+    one."""
     name = getattr(node, "macroname", None)
     if name is not None and name not in _LABEL_NODES:
         return False

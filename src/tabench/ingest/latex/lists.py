@@ -122,6 +122,8 @@ def _pair_lists(item: Item) -> None:
             continue
         for later in range(index + 1, len(item.content)):
             answers = item.content[later]
+            if isinstance(answers, ListRecord) and answers.role == PROMPT:
+                break  # the answers to a list come before the next list of parts
             if isinstance(answers, ListRecord) and answers.role == SOLUTION and later not in used \
                     and len(answers.items) == len(record.items):
                 for part, answer in zip(record.items, answers.items):

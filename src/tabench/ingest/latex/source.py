@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+$")
 _GROUP_STOP = re.compile(r"\\.|[{}%\]]", re.S)  # what can open, close or hide a group; an escaped character
+OPTIONAL_REACH = 5_000  # characters an optional [argument] may have
+INLINE_CODE_REACH = 5_000  # characters \verb|…| may have
 
 
 @dataclass(frozen=True)
@@ -43,18 +46,22 @@ def next_char(text: str, at: int) -> str:
 
 
 def group_end(text: str, at: int, opening: str = "{") -> int | None:
-    """The index just past the `{…}` (or `[…]`) group that opens at `at`, or None when it never closes."""
+    """The index just past the `{…}` (or `[…]`) group that opens at `at`, or None when it never closes.
+
+    Braces are matched once for the whole text (so that many unclosed groups cost no more than one); an optional
+    `[…]` argument is looked for within OPTIONAL_REACH characters."""
+    if opening == "{":
+        return _closing_braces(text).get(at)
     depth = 0
     index = at
+    limit = at + OPTIONAL_REACH
     while True:
-        match = _GROUP_STOP.search(text, index)
+        match = _GROUP_STOP.search(text, index, limit)
         if match is None:
             return None
         char, index = match.group(), match.end()
-        if char.startswith("\\"):
-            continue
         if char == "%":
-            newline = text.find("\n", index)
+            newline = text.find("\n", index, limit)
             if newline == -1:
                 return None
             index = newline + 1
@@ -62,12 +69,32 @@ def group_end(text: str, at: int, opening: str = "{") -> int | None:
             depth += 1
         elif char == "}":
             depth -= 1
-            if opening == "{" and depth == 0:
-                return index
             if depth < 0:
                 return None
-        elif opening == "[" and depth == 0:  # "]"
+        elif char == "]" and depth == 0:
             return index
+
+
+@lru_cache(maxsize=8)
+def _closing_braces(text: str) -> dict[int, int]:
+    """For each `{` of `text` that is closed: the index just past its `}` (escaped braces and comments skipped)."""
+    ends: dict[int, int] = {}
+    opened: list[int] = []
+    index = 0
+    while True:
+        match = _GROUP_STOP.search(text, index)
+        if match is None:
+            return ends
+        char, index = match.group(), match.end()
+        if char == "%":
+            newline = text.find("\n", index)
+            if newline == -1:
+                return ends
+            index = newline + 1
+        elif char == "{":
+            opened.append(match.start())
+        elif char == "}" and opened:
+            ends[opened.pop()] = index
 
 
 def read_argument(text: str, at: int) -> tuple[str, int] | None:
@@ -173,11 +200,9 @@ def delimited(text: str, at: int, braces: bool) -> tuple[int, int, int] | None:
     if at >= len(text):
         return None
     closing = "}" if braces and text[at] == "{" else text[at]
-    end = text.find(closing, at + 1)
-    newline = text.find("\n", at + 1)
-    if end == -1 or (newline != -1 and newline < end):
-        return None
-    return at + 1, end, end + 1
+    newline = text.find("\n", at + 1, at + INLINE_CODE_REACH)
+    end = text.find(closing, at + 1, newline if newline != -1 else at + INLINE_CODE_REACH)
+    return None if end == -1 else (at + 1, end, end + 1)
 
 
 def inline_code_end(command: str, text: str, at: int) -> int:

@@ -169,7 +169,9 @@ class RawBody(MacroStandardArgsParser):
     def parse_args(self, w, pos, parsing_state=None):
         argd, start, length = super().parse_args(w, pos, parsing_state=parsing_state)[:3]
         body_start = start + length
-        end = w.s.find("\\end{" + self.environment + "}", body_start)
+        closing = "\\end{" + self.environment + "}"
+        last = _last_closing(w.s, closing)  # past the last one there is none: many unended ones cost one search
+        end = w.s.find(closing, body_start) if body_start <= last else -1
         if end == -1:
             raise LatexWalkerParseError(s=w.s, pos=pos, msg=f"\\begin{{{self.environment}}} is never ended")
         body = w.make_node(LatexCharsNode, parsing_state=parsing_state, chars=w.s[body_start:end], pos=body_start,
@@ -197,6 +199,11 @@ class InlineCode(MacroStandardArgsParser):
         code = w.make_node(LatexCharsNode, parsing_state=parsing_state, chars=w.s[code_start:code_end],
                            pos=code_start, len=code_end - code_start)
         return ParsedMacroArgs(argnlist=list(argd.argnlist) + [code], argspec=argd.argspec + "{"), pos, end - pos
+
+
+@lru_cache(maxsize=64)
+def _last_closing(text: str, closing: str) -> int:
+    return text.rfind(closing)
 
 
 def code_environment(name: str, argspec: str) -> EnvironmentSpec:
@@ -235,7 +242,8 @@ def _base():
 
 def context_for(environments: dict[str, str], code_environments: dict[str, str]):
     """The db for one document: the base one plus what its preamble defined (environment name -> argument spec):
-    environments with a role (a custom solution or problem environment) and code environments (`\\lstnewenvironment`)."""
+    environments with a role (a custom solution or problem environment) and code environments
+    (`\\lstnewenvironment`)."""
     if not environments and not code_environments:
         return _base()
     db = _base().filter_context()

@@ -25,7 +25,7 @@ _SPACE = re.compile(r"[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)?")
 _ENVIRONMENT = re.compile(r"\\(begin|end)[ \t]*\{([\w* ._-]+)\}")
 # a control word and the spaces after it, up to (not into) a blank line
 _MACRO = re.compile(r"\\([A-Za-z]+)([ \t\r\f\v]*(?:\n[ \t\r\f\v]*(?!\n))?)")
-# what can end a stretch of math: a brace, a comment, a dollar sign, \) \] \end{…}; other escaped characters are skipped
+# what can end a stretch of math: a brace, a comment, a dollar sign, \) \] \end{…}; other escapes are skipped
 _MATH_STOP = re.compile(r"\\(?:end[ \t]*\{([^}]*)\}|[^A-Za-z]|[A-Za-z]+)|[{}%]|\$\$?", re.S)
 _PLAIN_START = frozenset("\\{}$%[]") | frozenset(" \t\r\n\f\v")
 
