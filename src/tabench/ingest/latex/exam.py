@@ -20,7 +20,7 @@ _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
 BLANK = " ______ "
 
 
-def points_of(reader: Reader, node) -> float | None:
+def points_of(node) -> float | None:
     r"""'5', '2.5', '1\half' -> the number; None when absent or unreadable."""
     if node is None:
         return None
@@ -40,7 +40,7 @@ def open_item(reader: Reader, node) -> None:
     if owner.level < level - 1:  # `\part{Title}` of a book, outside any question: a heading, not a part
         return
     title = reader.plain(argument(node, 0)) if titled else ""
-    points = points_of(reader, argument(node, 1 if titled else 0))
+    points = points_of(argument(node, 1 if titled else 0))
     item = Item(level=level, points=points, bonus=bonus, title=title, origin="macro", parent=owner)
     if level == 1:
         reader.question_number += 1
@@ -154,7 +154,7 @@ def uplevel(reader: Reader, node) -> None:
 
 def set_counter(reader: Reader, node) -> None:
     if reader.plain_argument(node, 0) == "question":
-        value = points_of(reader, argument(node, 1))
+        value = points_of(argument(node, 1))
         if value is not None:
             reader.question_number = int(value)
 

@@ -46,7 +46,7 @@ def list_environment(reader: Reader, node) -> None:
     """An itemize/enumerate: its items are walked as items of their own, settled later (`settle`)."""
     enumerated = node.environmentname not in ("itemize", "itemize*", "compactitem", "description")
     style, start = list_style(node, reader.enumerate_depth + (1 if enumerated else 0), enumerated)
-    record = ListRecord(reader.role, style, start=start)
+    record = ListRecord(reader.role, style)
     owner, role = reader.item, reader.role
     owner.content.append(record)
     reader.enumerate_depth += 1 if enumerated else 0

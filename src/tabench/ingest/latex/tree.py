@@ -86,7 +86,6 @@ class ListRecord:
     role: str
     style: str  # arabic, alph, Alph, roman, Roman, bullet
     items: list[Item] = field(default_factory=list)
-    start: int = 1
 
     def holds_answer(self) -> bool:
         return any(item.holds_answer() for item in self.items)
