@@ -240,6 +240,16 @@ def test_a_control_space_does_not_hide_the_solution_label_after_it():
     assert [(p.id, p.blanks[0].text) for p in problem_set.parts()] == [("1.1", "1"), ("1.2", "2")]
 
 
+def test_points_written_after_a_part_label_and_points_that_do_not_add_up():
+    source = body(r"\section*{Problem 1 (10 points)} Two parts." "\n\n" r"(a) (3 pts) Find $x$. "
+                  r"\begin{solution} $x = 1$ \end{solution}" "\n\n" r"(b) [5 points] Find $y$. "
+                  r"\begin{solution} $y = 2$ \end{solution}")
+    problem_set = parse_latex(source)
+    assert [(p.id, p.points, p.prompt) for p in problem_set.parts()] == [("1.a", 3, "Find $x$."),
+                                                                        ("1.b", 5, "Find $y$.")]
+    assert problem_set.warnings == ["1: the parts add up to 8 points, the header says 10"]
+
+
 def test_a_books_part_heading_is_not_an_exam_part():
     source = (r"\documentclass{book}" + body(r"\part{Foundations} Some text. \section*{Problem 1} What is $1+1$?"
                                                r" \begin{solution} $1+1=2$ \end{solution}"))

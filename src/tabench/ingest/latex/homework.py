@@ -35,14 +35,21 @@ _LABEL_NODES = ("textbf", "textit", "emph", "underline", "textsc", "textsf", "ul
 
 def leading_text(reader: Reader, text: str) -> str:
     """Act on a label that opens a paragraph or line of running text; return the text left to write."""
+    text = _take_points(reader, text)
+    rest = _label(reader, text, "text")
+    return text if rest is None else _take_points(reader, rest)
+
+
+def _take_points(reader: Reader, text: str) -> str:
+    """Points written first in a question or part just opened (`\textbf{Problem 1.} (4 pts) …`, `(a) [3 pts] …`)
+    are its points."""
     item = reader.item
-    if item.level == 1 and item.points is None and not "".join(item.blocks(PROMPT)).strip():
-        points = _LEADING_POINTS.match(text)  # `\textbf{Problem 1.} (4 pts) …`: the question's points
+    if item.level >= 1 and item.points is None and not "".join(item.blocks(PROMPT)).strip():
+        points = _LEADING_POINTS.match(text)
         if points and parse_points(points.group()) is not None:
             item.points = parse_points(points.group())
-            text = text[points.end():]
-    rest = _label(reader, text, "text")
-    return text if rest is None else rest
+            return text[points.end():]
+    return text
 
 
 def leading_node(reader: Reader, node) -> bool:
