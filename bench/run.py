@@ -39,6 +39,30 @@ def bench_ingest() -> None:
     )
 
 
+def bench_ingest_latex() -> None:
+    """In-process LaTeX ingest of the largest corpus .tex file (issue 11: median under 100 ms)."""
+    from tabench import ingest
+
+    corpus = ROOT.parent / "shared" / "corpus"
+    largest = max([*corpus.glob("latex_*/*.tex")], key=lambda path: path.stat().st_size)
+    samples = timed(lambda: ingest(largest), repeat=30)
+    cpu = []
+    for _ in range(10):
+        start = time.process_time()
+        ingest(largest)
+        cpu.append(time.process_time() - start)
+    tracemalloc.start()
+    ingest(largest)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"ingest {largest.name} ({largest.stat().st_size / 1024:.0f} KB, LaTeX): median "
+        f"{statistics.median(samples) * 1000:.1f} ms, min {min(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms "
+        f"over {len(samples)} runs (CPU time median {statistics.median(cpu) * 1000:.1f} ms); "
+        f"peak Python memory {peak / 1e6:.1f} MB"
+    )
+
+
 def bench_ingest_with_parsed_forms() -> None:
     from tabench import ingest
     from tabench.key import with_parsed_forms
@@ -307,8 +331,9 @@ def bench_review() -> None:
             thread.join(10)
 
 
-BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade, "import": bench_import,
-           "import-large": bench_import_large, "runs": bench_runs, "review": bench_review}
+BENCHES = {"ingest": bench_ingest, "ingest-latex": bench_ingest_latex, "ingest-parsed": bench_ingest_with_parsed_forms,
+           "grade": bench_grade, "import": bench_import, "import-large": bench_import_large, "runs": bench_runs,
+           "review": bench_review}
 
 
 def main(names: list[str]) -> None:
