@@ -1,7 +1,6 @@
 """The judge's pure core: reading replies, rubrics, prompt blocks, templates, votes and agreement numbers."""
 
 import json
-import re
 
 import pytest
 
@@ -150,13 +149,15 @@ def test_rubric_from_grading_notes(solution, points, expected):
 
 
 def test_grading_notes_of_a_real_latex_exam_become_items():
-    text = CMC.read_text()
-    solutions = re.findall(r"\\begin\{solution\}(.*?)\\end\{solution\}", text, re.S)
-    items = [rubric_from_solution(re.sub(r"(?m)^\s*%.*$", "", s), 1) for s in solutions]
-    notes = [item.text for rubric in items for item in rubric if item.id != "reference"]
-    assert any("full credit for any valid counterexample" in n for n in notes)
-    assert any("you got 0.5 points" in n for n in notes)
-    assert any("Any remotely reasonable solution earned full credit" in n for n in notes)
+    """Through the LaTeX reader (corpus/latex_exam/cmc_csci145_midterm1.tex): every grading note is an item."""
+    rubrics = {part.id: part.rubric for part in ingest(CMC).parts() if part.rubric}
+    assert sorted(rubrics) == ["2", "6", "7"]
+    notes = {pid: [(item.points, item.text) for item in rubric[1:]] for pid, rubric in rubrics.items()}
+    assert [points for points, _ in notes["2"]] == [1.0, 1.0, 0.5]  # two ways to full credit, one to half a point
+    assert "full credit for any valid counterexample" in notes["2"][0][1]
+    assert notes["2"][2][1].endswith("then you got 0.5 points.")
+    assert notes["7"] == [(1.0, "Any remotely reasonable solution earned full credit.")]
+    assert all(rubric[0].id == "reference" for rubric in rubrics.values())
 
 
 def test_ingest_derives_the_rubric_and_keeps_one_given_by_hand(tmp_path, exam):

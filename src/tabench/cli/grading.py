@@ -21,6 +21,7 @@ from ..app import example_path
 from ..judging import JudgeConfig
 from .base import _fail, app, console, warn
 from .judge_options import PROMPTS, judge_options, print_judge_summary
+from .documents import ACCEPT_MISMATCH, CONVERSATION, CORRECTIONS
 from .show import _print_import_notes, percent, print_index, print_summary, print_verdicts
 
 @app.command(rich_help_panel="Pipeline")
@@ -36,6 +37,9 @@ def grade(
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
     model: Optional[str] = typer.Option(None, "--model", help="Who answered (recorded for reports and comparisons)."),
     protocol: Optional[str] = typer.Option(None, "--protocol", help="How the model was asked: whole, interactive, per-part."),
+    conversation: Optional[str] = CONVERSATION,
+    corrections: list[str] = CORRECTIONS,
+    accept_mismatch: bool = ACCEPT_MISMATCH,
     judge: Optional[JudgeConfig] = None,
     prompts: Optional[Path] = PROMPTS,
 ) -> None:
@@ -44,8 +48,11 @@ def grade(
     JSON Lines rows may also carry "model", "protocol" and "sample"; `tabench compare` groups by them.
     With --judge, a judge model decides the free-form parts and whatever the checkers leave."""
     try:
+        from ..transcripts import Options
+
         graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
-                                        store=not no_store, judge=judge)
+                                        store=not no_store, judge=judge,
+                                        import_options=Options(conversation, list(corrections), accept_mismatch))
     except TabenchError as err:
         _fail(err)
     warn(graded.warnings)
