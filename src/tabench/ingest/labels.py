@@ -39,7 +39,7 @@ FORMS: list[tuple[str, re.Pattern, str]] = [
     ("part", re.compile(_OPEN + r"Part\s+(?P<letter>[A-Za-z]|\d{1,2})" + _CLOSE + r"(?=\s|$)", re.I), "### Part B  /  Part 2:"),
     ("roman", re.compile(_OPEN + r"\((?P<roman>" + _ROMAN + r")\)" + _CLOSE + r"(?=\s|$)"), "(ii) ..."),
     ("roman", re.compile(_OPEN + r"(?P<roman>" + _ROMAN + r")[.)]" + _CLOSE + r"(?=\s|$)"), "ii. ...  /  iii) ..."),
-    ("weak_part", re.compile(r"(?P<letter>[a-z])\.(?=\s)"), "a. ... (prose can start so: taken only as a heading or with points)"),
+    ("weak_part", re.compile(_OPEN + r"(?P<letter>[a-z])\." + _CLOSE + r"(?=\s)"), "a. ... (prose can start so: taken only as a heading or with points)"),
     # solution markers
     ("solution", re.compile(r"(?:\*\*|__|<b>|<strong>|\*|_)?\s?(?P<word>Solutions?|Answers?|Sol|Reference answer|Answer key)"
                             r"(?:\s?(?:\([^)]{0,80}\))?\s?[.:](?:\*\*|__|</b>|</strong>|\*|_)?[.:]?|(?:\*\*|__|</b>|</strong>)(?=\s*$)|(?=\s*$))",

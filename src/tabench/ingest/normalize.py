@@ -1,6 +1,7 @@
 """Clean up converter Markdown before it is parsed (pure).
 
-- one kind of newline, NBSP and other odd spaces folded to a plain space;
+- one kind of newline (also for HTML's `<br>`), NBSP and other odd spaces folded to a plain space, indentation
+  written with `&nbsp;` entities removed;
 - every check-box glyph turned into one of two canonical boxes;
 - `\\( \\)` and `\\[ \\]` math turned into `$ $` and `$$ $$`;
 - page headers and footers that repeat wherever a page broke removed;
@@ -19,6 +20,7 @@ CHECKED_BOX = "☒"
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BREAK = re.compile(r"<br\s{0,3}/?>[ \t]*\n?", re.I)
 _LONG_SPACE = re.compile(r"[ \t]{65,}")
 _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){3,}")
 _LEADING_NBSP = re.compile(r"^(?:[ \t]|&nbsp;|&#160;|&emsp;|&ensp;)+", re.M)
@@ -51,6 +53,7 @@ def normalize(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
+    text = _BREAK.sub("\n", text)
     text = _LONG_SPACE.sub(lambda m: m.group()[:64], text)
     text = _BLANK_RUN.sub("\n\n\n", text)
     text = _LEADING_NBSP.sub(_indentation, text)

@@ -34,6 +34,7 @@ _PROMPT_AGAIN = re.compile(r"(?:[-*+]\s)?(?:\*\*|__)?\s?(?:Select|Choose|Show (?
 _CAPTION = re.compile(r"(?:\*\*|__|\*|_)?\s?(?:Figure|Fig\.?|Table)\s?\d+\s?[:.]", re.I)
 _END_MATTER = re.compile(r"(?:#{1,6}\s)?(?:\*\*)?\s?(?:Contributors|Acknowledg(?:e)?ments)\s?:?\s?(?:\*\*)?\s?:?$", re.I)
 _NOT_BLANK_LABELS = {"solution", "answer", "note", "hint", "proof", "lemma", "example", "remark"}
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _MAX_GAP = 10  # question numbers a heading may skip (with a warning)
 _LOOKAHEAD = 40  # lines to look for the first label after a lone solution marker
 
@@ -227,6 +228,8 @@ class _Reader:
         if label.kind == "question_part":
             if label.word is None and not label.heading and not label.bold:
                 return False
+            if label.letter not in ("a", "1", "i"):
+                return False  # a question opens with its first part, not "18.06"
             rest = ""
         else:
             rest = label.rest.strip().rstrip("*_").strip()
@@ -269,7 +272,7 @@ class _Reader:
     def _closes_question(self, info: LineInfo) -> bool:
         """A heading of the current question's rank or higher that is no label ends that question."""
         level = self.question.style[0] if self.question and self.question.style else 0
-        return bool(level) and info.heading <= level and self.role != "solution"
+        return bool(level) and info.heading <= level
 
     def _route_question(self, label: Label, index: int) -> bool:
         """In an answer key after the questions: '3.' leads to question 3's solution."""
@@ -277,7 +280,12 @@ class _Reader:
         if found is None:
             return False
         self.question, self.part, self.sub = found, None, None
-        self._start_solution(label.rest if label.kind == "question" else "", index)
+        rest = label.rest if label.kind == "question" else ""
+        inner = read_label(rest) if rest else None
+        if inner is not None and inner.kind in ("part", "roman") and self._route_part(inner.letter or inner.roman,
+                                                                                       inner.rest, index):
+            return True  # "2. (a) ..."
+        self._start_solution(rest, index)
         if label.kind == "question_part":
             self._route_part(label.letter, label.rest, index)
         return True
@@ -441,10 +449,15 @@ def _split_title(rest: str) -> tuple[str, str]:
     head, sep, tail = clean.partition(": ")
     if sep and len(head) <= 60 and tail:
         return head.strip(), rest[rest.find(": ") + 2 :].strip()
-    if len(clean) > 100:
+    if len(clean) > 100 or _is_ask(clean):
         sentence = re.split(r"(?<=[.?!])\s", clean, maxsplit=1)
         return sentence[0].strip(), rest
     return clean, ""
+
+
+def _is_ask(text: str) -> bool:
+    """'A fair die is rolled twice. How many outcomes ...?': the question itself on its number's line, not a title."""
+    return text.endswith(("?", ".")) and len(text.split()) >= 6
 
 
 def is_blank_label(line: str) -> bool:
@@ -457,6 +470,7 @@ def is_blank_label(line: str) -> bool:
 
 
 def _title(front: list[str]) -> str:
+    front = [_TAG.sub("", line) for line in front]
     for line in front:
         if line.lstrip().startswith("#"):
             return line.strip("# *").strip()
