@@ -11,6 +11,7 @@ from ..model import ProblemSet
 from .markdown import parse_markdown
 
 MAX_BYTES = 20 * 1024 * 1024
+NOTEBOOK_MAX_BYTES = 100 * 1024 * 1024  # outputs (dropped) can be most of a notebook
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".mmd", ""}
 
 
@@ -46,11 +47,18 @@ def read_text(path: str | Path, what: str = "document", max_bytes: int | None = 
 
 
 def load_problem_set(path: str | Path) -> ProblemSet:
-    """A ProblemSet from a Markdown/text document with solutions, or from a ProblemSet JSON file."""
+    """A ProblemSet from a document with solutions (Markdown or text, PDF, Jupyter notebook) or a ProblemSet JSON file."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        raise InputError(f"{path}: PDF ingest is not available yet; convert it to Markdown first (e.g. with marker or pymupdf4llm)")
+        from .pdf import load_pdf
+
+        return load_pdf(path)
+    if suffix == ".ipynb":
+        from .notebook import parse_notebook
+
+        return parse_notebook(read_text(path, what="notebook", max_bytes=NOTEBOOK_MAX_BYTES), source=str(path),
+                              fallback_title=path.stem)
     if suffix in (".tex", ".ltx"):
         raise InputError(f"{path}: LaTeX ingest is not available yet; convert it to Markdown first (e.g. with pandoc)")
     text = read_text(path)
