@@ -21,7 +21,8 @@ _ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']{0,300})[\"']", re.I)
 class PartSpan:
     """Where a part's text came from: source lines of its prompt (with its question's preamble) and solution."""
 
-    first: int
+    first: int  # the line with the part's label (its question's header for a question without parts)
+    question: int  # the line with its question's header
     prompt: list[int] = field(default_factory=list)
     solution: list[int] = field(default_factory=list)
     preamble: list[int] = field(default_factory=list)
@@ -62,7 +63,7 @@ def _question(raw: RawQuestion, spans: dict[str, PartSpan]) -> Question:
     number = str(raw.number)
     preamble_lines = node.lines("prompt")
     if not node.children:
-        parts = [_part(number, None, node, raw.title, raw.points, "", "", spans, [])]
+        parts = [_part(number, None, node, raw.title, raw.points, "", "", spans, [], node.line)]
         return Question(number=raw.number, title=raw.title, points=raw.points, preamble="", parts=parts)
     preamble = node.text("prompt")
     parts = []
@@ -73,21 +74,21 @@ def _question(raw: RawQuestion, spans: dict[str, PartSpan]) -> Question:
             for grandchild, points in zip(child.children, shares):
                 part_id = f"{number}.{child.label}.{grandchild.label}"
                 parts.append(_part(part_id, grandchild.label, grandchild, raw.title, points, intro, preamble, spans,
-                                   preamble_lines + child.lines("prompt")))
+                                   preamble_lines + child.lines("prompt"), node.line))
         else:
             parts.append(_part(f"{number}.{child.label}", child.label, child, raw.title, child_points, "", preamble,
-                               spans, preamble_lines))
+                               spans, preamble_lines, node.line))
     return Question(number=raw.number, title=raw.title, points=raw.points, preamble=preamble, parts=parts)
 
 
 def _part(part_id: str, label: str | None, node: Node, title: str, points: float | None, context: str,
-          preamble: str, spans: dict[str, PartSpan], preamble_lines: list[int]) -> Part:
+          preamble: str, spans: dict[str, PartSpan], preamble_lines: list[int], question_line: int) -> Part:
     prompt = node.text("prompt")
     solutions = [segment.text for segment in node.segments if segment.role == "solution" and segment.text.strip()]
     kind, blanks = build_blanks(title, f"{context}\n\n{prompt}".strip(), solutions, _labelled_solutions(node))
     prompt = redact_answer_cells(prompt)
     images = embedded_images(f"{preamble}\n{context}\n{prompt}")
-    spans[part_id] = PartSpan(node.line, node.lines("prompt"), node.lines("solution"), preamble_lines)
+    spans[part_id] = PartSpan(node.line, question_line, node.lines("prompt"), node.lines("solution"), preamble_lines)
     return Part(
         id=part_id,
         label=label,

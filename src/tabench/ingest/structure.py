@@ -241,6 +241,11 @@ class _Reader:
         if gap:
             skipped = ", ".join(str(n) for n in range(expected, number))
             self.warnings.append(f"no question {skipped} found before question {number}; check the document's numbering")
+        inner = read_label(label.rest) if label.kind == "question" and label.rest else None
+        if inner is not None and inner.kind == "part" and inner.letter == "a" and not inner.weak:
+            self._open_question(index, label, number, "", info)  # "1. (a) ...": the question and its first part
+            self._open_part(index, inner, "a", inner.rest)
+            return True
         self._open_question(index, label, number, rest, info)
         if label.kind == "question_part":
             self._open_part(index, label, label.letter, label.rest)
@@ -357,9 +362,18 @@ class _Reader:
         return None
 
     def _open_part(self, index: int, label: Label, name: str, rest: str) -> None:
-        node = Node(name, parse_points(rest), line=index, point_terms=point_terms(rest))
+        inner = read_label(rest) if rest else None
+        first_sub = inner is not None and inner.kind in ("part", "roman") and inner.roman == "i" and not inner.quote
+        node = Node(name, None if first_sub else parse_points(rest), line=index,
+                    point_terms=[] if first_sub else point_terms(rest))
         self.question.node.children.append(node)
         self.part, self.sub = node, None
+        if first_sub:  # "(d) i. (4 points) ...": the part and its first sub-part on one line
+            sub = Node("i", parse_points(inner.rest), line=index)
+            node.children.append(sub)
+            self.sub = sub
+            self._open_body(sub, inner.rest, index)
+            return
         self._open_body(node, rest, index)
 
     def _open_body(self, node: Node, rest: str, index: int) -> None:

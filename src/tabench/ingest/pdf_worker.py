@@ -1,0 +1,120 @@
+"""Read a PDF's text layer and shapes with pdfplumber, in a child process (run as a script by ingest/pdf.py).
+
+`python pdf_worker.py FILE MAX_PAGES` prints one JSON object: {"pages": [...]} or {"error": kind, "detail": ...}.
+The parent runs it under a CPU-time and memory limit and a wall-clock timeout, so a hostile PDF (a zip-bomb
+stream, a pathological content stream) costs at most those limits. It imports nothing from tabench.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+RULE = 1.6  # thinner than this (points) a rectangle or line is a rule
+
+
+def main(path: str, max_pages: int) -> dict:
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    except ImportError as err:
+        return {"error": "missing", "detail": str(err)}
+    try:
+        with pdfplumber.open(path) as pdf:
+            count = len(pdf.pages)
+            if count > max_pages:
+                return {"error": "pages", "detail": count}
+            return {"pages": [_page(page, number) for number, page in enumerate(pdf.pages, start=1)]}
+    except (PDFPasswordIncorrect, PDFEncryptionError) as err:
+        return {"error": "encrypted", "detail": type(err).__name__}
+    except MemoryError:
+        return {"error": "memory", "detail": ""}
+    except RecursionError:
+        return {"error": "damaged", "detail": "nested too deeply"}
+    except Exception as err:  # pdfminer raises many kinds for damaged files  # noqa: BLE001
+        name = type(err).__name__
+        if "Password" in name or "Encrypt" in name or "encrypt" in str(err).lower():
+            return {"error": "encrypted", "detail": name}
+        return {"error": "damaged", "detail": f"{name}: {str(err)[:160]}"}
+
+
+def _rgb(colour) -> list[float] | None:
+    """A fill colour as RGB, or None for black, grey, white or a pattern."""
+    if not isinstance(colour, (list, tuple)) or not all(isinstance(v, (int, float)) for v in colour):
+        return None
+    if len(colour) == 3:
+        r, g, b = colour
+    elif len(colour) == 4:
+        c, m, y, k = colour
+        r, g, b = (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
+    else:
+        return None
+    if max(r, g, b) - min(r, g, b) < 0.15:
+        return None  # black, grey or white
+    return [round(r, 3), round(g, 3), round(b, 3)]
+
+
+def _box(obj) -> list[float]:
+    return [round(obj["x0"], 2), round(obj["top"], 2), round(obj["x1"], 2), round(obj["bottom"], 2)]
+
+
+def _page(page, number: int) -> dict:
+    height_top = float(page.mediabox[3]) if page.mediabox else float(page.height)
+    chars = []
+    for char in page.chars:
+        if not char.get("upright", True) or not char.get("text", "").strip():
+            continue
+        size = float(char.get("size") or 0) or (char["bottom"] - char["top"])
+        baseline = height_top - char["matrix"][5] if char.get("matrix") else char["bottom"]
+        if not char["top"] - size <= baseline <= char["bottom"] + size:
+            baseline = char["bottom"] - 0.2 * size
+        chars.append([char["text"], char.get("fontname", ""), round(size, 2), round(char["x0"], 2),
+                      round(char["x1"], 2), round(char["top"], 2), round(char["bottom"], 2), round(baseline, 2),
+                      _rgb(char.get("non_stroking_color"))])
+    frames, highlights, drawings, rules = [], [], [], []
+    for rect in page.rects:
+        width, height = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
+        if width < RULE or height < RULE:
+            rules.append(rect)
+        elif rect.get("fill") and _rgb(rect.get("non_stroking_color")) is not None:
+            highlights.append(_box(rect))
+        elif rect.get("fill") and width > 30 and height > 30 and rect.get("non_stroking_color") not in ((1,), (1.0,), [1]):
+            drawings.append(_box(rect))  # a filled shape as large as a figure (graphicx's demo boxes)
+        elif rect.get("stroke"):
+            frames.append(_box(rect))
+    rules += [line for line in page.lines]
+    frames += _frames_from_rules(rules)
+    drawings += [_box(curve) for curve in page.curves[:5000]]
+    return {
+        "number": number,
+        "width": float(page.width),
+        "height": float(page.height),
+        "chars": chars,
+        "frames": frames,
+        "highlights": highlights,
+        "images": [_box(image) for image in page.images],
+        "drawings": drawings,
+        "links": [_box(link) for link in page.hyperlinks],
+    }
+
+
+def _frames_from_rules(rules: list) -> list[list[float]]:
+    """Rectangles drawn as four rules (TeX's \\fbox, framed boxes)."""
+    horizontal = [r for r in rules if r["x1"] - r["x0"] >= RULE][:1500]
+    vertical = [r for r in rules if r["bottom"] - r["top"] >= RULE][:1500]
+    frames = []
+    for top in horizontal:
+        for bottom in horizontal:
+            if bottom["top"] <= top["top"] + 4 or abs(bottom["x0"] - top["x0"]) > 2 or abs(bottom["x1"] - top["x1"]) > 2:
+                continue
+            sides = [v for v in vertical if v["top"] <= top["bottom"] + 2 and v["bottom"] >= bottom["top"] - 2
+                     and (abs(v["x0"] - top["x0"]) <= 2 or abs(v["x1"] - top["x1"]) <= 2)]
+            if len(sides) >= 2:
+                frames.append([round(top["x0"], 2), round(top["top"], 2), round(top["x1"], 2), round(bottom["bottom"], 2)])
+                break
+    return frames
+
+
+if __name__ == "__main__":
+    result = main(sys.argv[1], int(sys.argv[2]))
+    sys.stdout.write(json.dumps(result))
