@@ -49,8 +49,12 @@ def _check_file(path: Path) -> None:
         raise InputError(f"{path}: {size / 1e6:.0f} MB is over the {MAX_BYTES / 1e6:.0f} MB limit for a PDF; split it")
     with path.open("rb") as handle:
         head = handle.read(1024)
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
     if b"%PDF-" not in head:
         raise InputError(f"{path}: not a PDF (no %PDF header); give a PDF, or a Markdown or notebook file")
+    if b"%%EOF" not in tail:
+        raise InputError(f"{path}: the PDF is truncated (no %%EOF at its end); download or save it again")
 
 
 def _limits() -> None:  # runs in the child before it starts
@@ -85,6 +89,9 @@ def read_pages(path: Path) -> list[Page]:
 def _error(path: Path, kind: str | None, detail, done: subprocess.CompletedProcess):
     if kind == "pages":
         return InputError(f"{path}: {detail} pages is over the {MAX_PAGES}-page limit for a problem set; split it")
+    if kind == "bomb":
+        return InputError(f"{path}: a compressed stream in the PDF expands to over {detail / 1e6:.0f} MB "
+                          "(a zip bomb?); refusing to read it — check where the file came from")
     if kind == "encrypted":
         return InputError(f"{path}: the PDF is encrypted; save a copy without a password and ingest that")
     if kind == "memory" or (done.returncode != 0 and b"MemoryError" in done.stderr):

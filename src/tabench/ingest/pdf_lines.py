@@ -27,6 +27,7 @@ _SYMBOL_GLYPHS = {("wasy", 35): "○", ("wasy", 32): "●", ("wasy", 36): "●",
                   ("wasy", 52): "☒", ("msam", 3): "☐", ("msam", 4): "■", ("ding", 51): "✓", ("ding", 52): "✓",
                   ("ding", 55): "☒", ("ding", 56): "☒", ("ding", 111): "☐", ("ding", 113): "☐", ("ding", 110): "■"}
 _CID = re.compile(r"\(cid:(\d+)\)")
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def glyph(char: Char) -> str:
     """The character's text; a glyph of a symbol font without Unicode mapping as the box or bubble it draws."""
     cid = _CID.fullmatch(char.text)
     if cid is None:
-        return "" if "\ue000" <= char.text[:1] <= "\uf8ff" else char.text  # private use: pieces of big brackets
+        if "\ue000" <= char.text[:1] <= "\uf8ff":
+            return ""  # private use: pieces of big brackets
+        return _LIGATURES.get(char.text, char.text)
     font = char.font.lower()
     family = next((name for name in ("wasy", "ding", "msam") if name in font), None)
     return _SYMBOL_GLYPHS.get((family, int(cid.group(1))), "") if family else ""
@@ -195,7 +198,8 @@ def _join_math(runs: list[Piece]) -> list[Piece]:
     while index < len(runs):
         run = runs[index]
         if (joined and joined[-1].math and run.math is False and index + 1 < len(runs) and runs[index + 1].math
-                and _OPERATORS.fullmatch(run.text) and run.colour == joined[-1].colour == runs[index + 1].colour
+                and _OPERATORS.fullmatch(run.text) and not re.search(r"[.,;]\s", run.text)
+                and run.colour == joined[-1].colour == runs[index + 1].colour
                 and not run.bold and not run.mono):
             after = runs[index + 1]
             joined[-1].text += run.text + after.text

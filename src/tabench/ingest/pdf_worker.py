@@ -8,9 +8,14 @@ stream, a pathological content stream) costs at most those limits. It imports no
 from __future__ import annotations
 
 import json
+import re
 import sys
+import zlib
 
 RULE = 1.6  # thinner than this (points) a rectangle or line is a rule
+STREAM_LIMIT = 32 * 1024 * 1024  # bytes a compressed (non-image) stream may expand to
+TOTAL_LIMIT = 128 * 1024 * 1024  # and all of them together
+_STREAM = re.compile(rb"stream\r?\n")
 
 
 def main(path: str, max_pages: int) -> dict:
@@ -19,23 +24,57 @@ def main(path: str, max_pages: int) -> dict:
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError as err:
         return {"error": "missing", "detail": str(err)}
+    expands = _expanding_stream(path)
+    if expands:
+        return {"error": "bomb", "detail": expands}
     try:
         with pdfplumber.open(path) as pdf:
             count = len(pdf.pages)
             if count > max_pages:
                 return {"error": "pages", "detail": count}
             return {"pages": [_page(page, number) for number, page in enumerate(pdf.pages, start=1)]}
-    except (PDFPasswordIncorrect, PDFEncryptionError) as err:
-        return {"error": "encrypted", "detail": type(err).__name__}
     except MemoryError:
         return {"error": "memory", "detail": ""}
     except RecursionError:
         return {"error": "damaged", "detail": "nested too deeply"}
-    except Exception as err:  # pdfminer raises many kinds for damaged files  # noqa: BLE001
-        name = type(err).__name__
-        if "Password" in name or "Encrypt" in name or "encrypt" in str(err).lower():
-            return {"error": "encrypted", "detail": name}
-        return {"error": "damaged", "detail": f"{name}: {str(err)[:160]}"}
+    except Exception as err:  # pdfminer raises many kinds for damaged files (pdfplumber wraps them)  # noqa: BLE001
+        causes = [err, err.__cause__, err.__context__, *[a for a in err.args if isinstance(a, BaseException)]]
+        if any(isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) for cause in causes):
+            return {"error": "encrypted", "detail": ""}
+        if any(isinstance(cause, MemoryError) for cause in causes):
+            return {"error": "memory", "detail": ""}
+        cause = next((c for c in causes[1:] if isinstance(c, BaseException)), err)
+        return {"error": "damaged", "detail": f"{type(cause).__name__}: {str(cause)[:160]}".rstrip(": ")}
+
+
+def _expanding_stream(path: str) -> int:
+    """The size a Flate stream expands past the limits to (a zip bomb), else 0. Image streams are left alone:
+    nothing here decodes them. Each stream is inflated in bounded chunks and given up at the limit."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    total = 0
+    for match in _STREAM.finditer(data):
+        header = data[max(0, match.start() - 2000) : match.start()]
+        header = header[header.rfind(b"obj") :]
+        if b"/FlateDecode" not in header or b"/Image" in header:
+            continue
+        inflater = zlib.decompressobj()
+        start = match.end()
+        end = data.find(b"endstream", start)
+        chunk = data[start : end if end > 0 else len(data)]
+        size = 0
+        try:
+            piece = inflater.decompress(chunk, STREAM_LIMIT + 1)
+            size += len(piece)
+            while inflater.unconsumed_tail and size <= STREAM_LIMIT:
+                piece = inflater.decompress(inflater.unconsumed_tail, STREAM_LIMIT + 1 - size)
+                size += len(piece)
+        except zlib.error:
+            continue  # pdfminer will say what is wrong with it
+        total += size
+        if size > STREAM_LIMIT or total > TOTAL_LIMIT:
+            return max(size, total)
+    return 0
 
 
 def _rgb(colour) -> list[float] | None:
