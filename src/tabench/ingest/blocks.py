@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-_MD = MarkdownIt("commonmark")
+_MD = MarkdownIt("commonmark").disable(["inline", "text_join"])  # the block structure is all this needs
 
 
 @dataclass

@@ -21,18 +21,18 @@ _CLOSE = r"(?:\*\*|__)?[:.]?(?:\*\*|__)?"
 # (kind, pattern, example). Each pattern matches the label only; what follows is the label's text.
 FORMS: list[tuple[str, re.Pattern, str]] = [
     # a question and one of its parts at once
-    ("question_part", re.compile(_OPEN + r"(?P<word>Question|Problem|Exercise|Q)\s*(?P<number>\d{1,3})\s*"
+    ("question_part", re.compile(_OPEN + r"(?P<word>Question|Problem|Exercise|Q)\s*(?P<number>\d{1,4})\s*"
                                  r"(?:\((?P<letter>[a-z])\)|(?P<letter2>[a-z])(?=[\s.):*_]|$))" + _CLOSE, re.I),
      "### Q1a  /  Problem 2(b) ..."),
-    ("question_part", re.compile(_OPEN + r"(?P<number>\d{1,3})\s?\((?P<letter>[a-z])\)" + _CLOSE), "1(a) ..."),
-    ("question_part", re.compile(_OPEN + r"(?P<number>\d{1,3})(?P<letter>[a-z])[.)]" + _CLOSE), "1a) ..."),
+    ("question_part", re.compile(_OPEN + r"(?P<number>\d{1,4})\s?\((?P<letter>[a-z])\)" + _CLOSE), "1(a) ..."),
+    ("question_part", re.compile(_OPEN + r"(?P<number>\d{1,4})(?P<letter>[a-z])[.)]" + _CLOSE), "1a) ..."),
     # a numbered sub-problem: part 2 of question 3
-    ("question_part", re.compile(_OPEN + r"(?:(?P<word>Question|Problem|Exercise)\s*)?(?P<number>\d{1,3})\.(?P<sub>\d{1,2})"
+    ("question_part", re.compile(_OPEN + r"(?:(?P<word>Question|Problem|Exercise)\s*)?(?P<number>\d{1,4})\.(?P<sub>\d{1,2})"
                                  r"(?=[\s.):*_]|$)" + _CLOSE, re.I), "### 3.2 Title"),
     # questions
-    ("question", re.compile(_OPEN + r"(?P<word>Question|Problem|Exercise|Q)\s*(?P<number>\d{1,3})"
+    ("question", re.compile(_OPEN + r"(?P<word>Question|Problem|Exercise|Q)\s*(?P<number>\d{1,4})"
                             r"(?:[.):]|\s+[—–-]\s|\*\*|__|(?=\s)|$)", re.I), "Problem 2 — Title  /  Question 3: Title"),
-    ("question", re.compile(_OPEN + r"(?P<number>\d{1,3})(?:\.(?!\d)|\)|:|\s+[—–-]\s|\*\*|__)"), "3. Title  /  **3.** Title"),
+    ("question", re.compile(_OPEN + r"(?P<number>\d{1,4})(?:\.(?!\d)|\)|:|\s+[—–-]\s|\*\*|__)"), "3. Title  /  **3.** Title"),
     # parts and sub-parts; "(i)" and "i)" are read both as a letter and as a numeral, the grammar picks
     ("part", re.compile(_OPEN + r"(?:Part\s+)?\((?P<letter>[a-z])\)" + _CLOSE + r"(?=\s|$)"), "(a) (5 pts) ...  /  **(b)**"),
     ("part", re.compile(_OPEN + r"(?:Part\s+)?(?P<letter>[a-z])\)" + _CLOSE + r"(?=\s|$)"), "b) ..."),

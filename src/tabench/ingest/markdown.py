@@ -35,7 +35,7 @@ def parse_markdown(text: str, source: str | None = None, fallback_title: str = "
 def parse_with_spans(text: str, source: str | None = None,
                      fallback_title: str = "Problem set") -> tuple[ProblemSet, dict[str, PartSpan]]:
     """The ProblemSet, and for each part id the source lines it was read from (readers of PDFs use them)."""
-    document = split_document(normalize(text))
+    document = split_document(normalize(text), source or "the document")
     if not document.questions:
         name = source or "the document"
         raise ParseError(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..errors import ParseError
 from .blocks import LineInfo, line_infos
 from .labels import HEAD, ROMANS, Label, read_details, read_label
 from .points import parse_points, point_terms, strip_points
@@ -35,6 +36,8 @@ _CAPTION = re.compile(r"(?:\*\*|__|\*|_)?\s?(?:Figure|Fig\.?|Table)\s?\d+\s?[:.]
 _END_MATTER = re.compile(r"(?:#{1,6}\s)?(?:\*\*)?\s?(?:Contributors|Acknowledg(?:e)?ments)\s?:?\s?(?:\*\*)?\s?:?$", re.I)
 _NOT_BLANK_LABELS = {"solution", "answer", "note", "hint", "proof", "lemma", "example", "remark"}
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+MAX_LINES = 100_000
+MAX_PARTS = 2_000
 _MAX_GAP = 10  # question numbers a heading may skip (with a warning)
 _LOOKAHEAD = 40  # lines to look for the first label after a lone solution marker
 
@@ -96,10 +99,12 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
 
-def split_document(text: str) -> Document:
+def split_document(text: str, name: str = "the document") -> Document:
     """Split normalised Markdown into questions, parts and prompt/solution segments."""
     lines = text.split("\n")
-    return _Reader(lines, line_infos(text, len(lines))).read()
+    if len(lines) > MAX_LINES:
+        raise ParseError(f"{name}: {len(lines):,} lines is over the {MAX_LINES:,}-line limit for a problem set; split it")
+    return _Reader(lines, line_infos(text, len(lines)), name).read()
 
 
 def next_child(children: list[Node], digits: bool = False) -> str:
@@ -117,8 +122,9 @@ def next_child(children: list[Node], digits: bool = False) -> str:
 
 
 class _Reader:
-    def __init__(self, lines: list[str], infos: list[LineInfo]):
-        self.lines, self.infos = lines, infos
+    def __init__(self, lines: list[str], infos: list[LineInfo], name: str):
+        self.lines, self.infos, self.name = lines, infos, name
+        self.nodes = 0
         self.front: list[str] = []
         self.questions: list[RawQuestion] = []
         self.question: RawQuestion | None = None
@@ -252,6 +258,7 @@ class _Reader:
         return True
 
     def _open_question(self, index: int, label: Label, number: int, rest: str, info: LineInfo) -> None:
+        self._count()
         title, body = _split_title(rest) if rest else (f"Question {number}", "")
         node = Node(None, line=index, point_terms=point_terms(rest))
         question = RawQuestion(number, title, parse_points(rest), node,
@@ -323,6 +330,7 @@ class _Reader:
         if level == "part":
             self._open_part(index, label, name, label.rest)
         else:
+            self._count()
             node = Node(name, parse_points(label.rest), line=index)
             self.part.children.append(node)
             self.sub = node
@@ -361,7 +369,13 @@ class _Reader:
             return "part", roman
         return None
 
+    def _count(self) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_PARTS:
+            raise ParseError(f"{self.name}: more than {MAX_PARTS:,} questions and parts; split the document")
+
     def _open_part(self, index: int, label: Label, name: str, rest: str) -> None:
+        self._count()
         inner = read_label(rest) if rest else None
         first_sub = inner is not None and inner.kind in ("part", "roman") and inner.roman == "i" and not inner.quote
         node = Node(name, None if first_sub else parse_points(rest), line=index,
