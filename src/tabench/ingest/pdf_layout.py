@@ -17,11 +17,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .labels import read_label
-from .pdf_lines import Char, Line, Piece, body_size, build_lines, pieces
+from .pdf_lines import Char, Line, Piece, body_size, build_lines, glyph, is_bold, pieces
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
-_BUBBLES = "○◯☐□"
+_BUBBLES = "○◯☐□⃝"
 _FILLED = "●◉☒■"
+_CHECKS = "√✓✔☒■●◉"
+_LETTERS = "ABCDEFGH"
 _BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|<br\s{0,3}/?>", re.I)
 _EDGE = 0.09  # the share of a page's height, top and bottom, where running heads and feet sit
 
@@ -147,6 +149,17 @@ def _crosses(line: Line, x: float, body: float) -> bool:
     return bool(before and after) and min(after) - max(before) < 1.5 * body
 
 
+def _words(chars: list[Char]) -> list[str]:
+    words: list[str] = []
+    previous = None
+    for char in chars:
+        if previous is None or char.x0 - previous.x1 > 0.2 * char.size:
+            words.append("")
+        words[-1] += glyph(char)
+        previous = char
+    return [word for word in words if word]
+
+
 def _folded(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
 
@@ -220,7 +233,8 @@ class _Writer:
         self.previous: Line | None = None
         self.code: list[Line] = []
         self.solution: list[tuple[str, Line]] = []  # full lines of a run in the solution colour
-        self.options: list[tuple[str, Line]] = []  # a run of lines with bubbles or boxes
+        self.options: list[tuple[str, Line, list | None]] = []  # a run of option lines: (text, line, lettered)
+        self.mark: str | None = None  # a check mark or box set on a line of its own, for the next line
 
     def layout(self) -> Layout:
         self._flush_options()
@@ -249,21 +263,29 @@ class _Writer:
         if self.code and line.mono and gap <= 2.5 * self.body:
             pass  # a blank line inside a listing
         elif self.previous is not None and gap > 0.8 * self.body:
-            self._flush_options()
             self._flush_code()
             self._flush_solution()
-            self.emit("", None)
+            if not self.options:
+                self.emit("", None)
         self.previous = line
+        plain = line.plain().strip()
+        if plain and all(ch in _CHECKS + _BUBBLES for ch in plain.replace(" ", "")):
+            self.mark = "☒" if any(ch in _CHECKS for ch in plain) else "○"
+            return
         if line.mono and not self._coloured(page, line, share=0.8):
             self._flush_solution()
             self.code.append(line)
             return
         self._flush_code()
         runs = pieces(line, self.tex_roman_is_text)
+        if self.mark is not None:
+            runs.insert(0, Piece(self.mark + " ", x0=line.x0 - 1, x1=line.x0 - 1))
+            self.mark = None
         self._mark_options(page, runs)
-        if self._is_option_line(runs):
+        lettered = self._lettered(page, line)
+        if self._is_option_line(runs) or lettered:
             self._flush_solution()
-            self.options.append((self._text(page, line, runs, blank_colour=False), line))
+            self.options.append((self._text(page, line, runs, blank_colour=False), line, lettered))
             return
         self._flush_options()
         if self._coloured(page, line, share=0.8):
@@ -277,21 +299,39 @@ class _Writer:
             return
         text = self._text(page, line, runs, blank_colour=False)
         self.emit(f"# {text.strip('* ')}" if line is self.title else text, line)
+        picked = self._highlighted(page, line) if page.highlights else ""
+        if picked:  # the printed line stays as a student sees it; the highlighted words are the answer
+            self.solution.append((picked, line))
+            self._flush_solution()
 
     # -- pieces of a line --
 
     def _coloured(self, page: Page, line: Line, share: float) -> bool:
-        if self.colour is None and not page.highlights:
+        """Are at least `share` of the line's characters in the solution colour?"""
+        if self.colour is None:
             return False
-        marked = sum(1 for c in line.chars if self._is_key_char(page, c))
+        marked = sum(1 for c in line.chars if self._in_colour(page, c))
         return marked > 0 and marked >= share * len(line.chars)
 
-    def _is_key_char(self, page: Page, char: Char) -> bool:
+    def _in_colour(self, page: Page, char: Char) -> bool:
         if any(box.contains(char.x0, char.top, char.x1, char.bottom) for box in page.links):
             return False
-        if self.colour is not None and char.colour is not None and _colour_key(char.colour) == self.colour:
-            return True
-        return any(box.contains(char.x0, char.top, char.x1, char.bottom, slack=2.0) for box in page.highlights)
+        return self.colour is not None and char.colour is not None and _colour_key(char.colour) == self.colour
+
+    def _highlighted(self, page: Page, line: Line) -> str:
+        """The words of a line set on a highlight (a key picked out of printed text, as \\colorbox does)."""
+        words: list[list[Char]] = []
+        previous = None
+        for char in line.chars:
+            middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+            if not any(box.x0 <= middle_x <= box.x1 and box.top <= middle_y <= box.bottom for box in page.highlights):
+                previous = None
+                continue
+            if previous is None or char.x0 - previous.x1 > 0.2 * char.size:
+                words.append([])
+            words[-1].append(char)
+            previous = char
+        return ", ".join("".join(glyph(c) for c in word) for word in words)
 
     def _mark_options(self, page: Page, runs: list[Piece]) -> None:
         """A bubble or box whose option text is in the solution colour or highlighted is the marked one."""
@@ -321,6 +361,8 @@ class _Writer:
                 lead = " " if text.startswith(" ") else ""
                 out.append(lead + "\\_\\_\\_\\_")
                 continue
+            if run.math and text.strip() and all(ch in _CHECKS + _BUBBLES + " " for ch in text.strip()):
+                run.math = False  # a box or a check mark, not mathematics
             if run.math:
                 core = text.strip()
                 if not core:
@@ -356,16 +398,74 @@ class _Writer:
         self.code = []
 
     def _flush_options(self) -> None:
-        """Options printed with the key marked: the prompt shows them all empty, a solution block marks the key."""
+        """Options printed with the key marked: the prompt shows them all empty, a solution block marks the key.
+        Lettered options ('A. text') are marked where the key is set apart from the others (bold, colour, a
+        highlight), as the exam class prints \\CorrectChoice."""
         options, self.options = self.options, []
-        if not any(ch in _FILLED for text, _ in options for ch in text):
-            for text, line in options:
-                self.emit(text, line)
+        if not options:
             return
-        for text, line in options:
-            self.emit(re.sub(f"[{_FILLED}]", "○", text), line)
-        self.solution = list(options)
+        segments = [segment for _, _, lettered in options if lettered for segment in lettered[1]]
+        apart = {id(segment) for segment in segments if segment[2]}
+        relative = 0 < len(apart) < len(segments)
+        rendered = []  # (what the prompt shows, what the solution shows, line)
+        for text, line, lettered in options:
+            if lettered is None:
+                rendered.append((text, text, line))
+                continue
+            lead, parts = lettered
+            if lead:
+                self.emit(lead, line)
+            marks = ["●" if relative and id(segment) in apart else "○" for segment in parts]
+            shown = " ".join(f"○ ({letter}) {body}" for letter, body, _ in parts).replace("**", "")
+            keyed = " ".join(f"{mark} {body}" for mark, (_, body, _) in zip(marks, parts))
+            rendered.append((shown, keyed, line))
+        self.emit("", None)
+        if not any(ch in _FILLED for _, keyed, _ in rendered for ch in keyed):
+            for shown, _, line in rendered:
+                self.emit(shown, line)
+            self.emit("", None)
+            return
+        for shown, _, line in rendered:  # bold or colour set the key apart: the prompt shows neither
+            self.emit(re.sub(f"[{_FILLED}]", "○", shown).replace("**", ""), line)
+        self.solution = [(keyed, line) for _, keyed, line in rendered]
         self._flush_solution()
+
+    def _lettered(self, page: Page, line: Line) -> tuple[str, list[tuple[str, str, bool]]] | None:
+        """('text before the options', [(letter, option text, set apart?), ...]) for 'A. Binomial' or
+        '... A. L2 B. L1 C. none', else None. A lone 'B.' line continues a run begun at 'A.'."""
+        chars = line.chars
+        starts = []
+        for index, char in enumerate(chars):
+            letter = glyph(char)
+            if letter not in _LETTERS or index + 1 >= len(chars) or glyph(chars[index + 1]) not in ".)":
+                continue
+            after = chars[index + 2] if index + 2 < len(chars) else None
+            before = chars[index - 1] if index else None
+            if (before is None or char.x0 - before.x1 > 0.2 * char.size or glyph(before) == "(") \
+                    and (after is None or after.x0 - chars[index + 1].x1 > 0.15 * char.size):
+                starts.append((index - (1 if before is not None and glyph(before) == "(" else 0), letter))
+        if not starts:
+            return None
+        letters = [letter for _, letter in starts]
+        previous = [seg[0] for _, _, lettered in self.options if lettered for seg in lettered[1]]
+        first = chr(ord(previous[-1]) + 1) if previous else "A"
+        if letters != [chr(ord(first) + k) for k in range(len(letters))]:
+            return None
+        if starts[0][0] != 0 and len(starts) < 2:
+            return None  # one label inside prose is no list of options
+        ends = [index for index, _ in starts[1:]] + [len(chars)]
+        parts = []
+        for (start, letter), end in zip(starts, ends):
+            body = [c for c in chars[start + 2 + (glyph(chars[start]) == "(") : end]]
+            text = " ".join(_words(body))
+            apart = sum(1 for c in body if is_bold(c.font) or c.colour is not None or self._on_highlight(page, c))
+            parts.append((letter, text, bool(body) and apart >= 0.6 * len(body)))
+        lead = " ".join(_words(chars[: starts[0][0]]))
+        return lead, parts
+
+    def _on_highlight(self, page: Page, char: Char) -> bool:
+        middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        return any(box.x0 <= middle_x <= box.x1 and box.top <= middle_y <= box.bottom for box in page.highlights)
 
     def _flush_solution(self) -> None:
         if not any(text.strip() for text, _ in self.solution):

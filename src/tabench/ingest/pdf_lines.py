@@ -27,7 +27,7 @@ _SYMBOL_GLYPHS = {("wasy", 35): "○", ("wasy", 32): "●", ("wasy", 36): "●",
                   ("wasy", 52): "☒", ("msam", 3): "☐", ("msam", 4): "■", ("ding", 51): "✓", ("ding", 52): "✓",
                   ("ding", 55): "☒", ("ding", 56): "☒", ("ding", 111): "☐", ("ding", 113): "☐", ("ding", 110): "■"}
 _CID = re.compile(r"\(cid:(\d+)\)")
-_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "\u20dd": "○", "◯": "○"}
 
 
 @dataclass(frozen=True)

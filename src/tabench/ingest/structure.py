@@ -125,6 +125,7 @@ class _Reader:
     def __init__(self, lines: list[str], infos: list[LineInfo], name: str):
         self.lines, self.infos, self.name = lines, infos, name
         self.nodes = 0
+        self.warnings_before_questions = 0
         self.front: list[str] = []
         self.questions: list[RawQuestion] = []
         self.question: RawQuestion | None = None
@@ -219,6 +220,8 @@ class _Reader:
             return False
         if self.section == "document" and self._route_question(label, index):
             return True
+        if self._next_numbered_item(label, index):
+            return False  # "2." after item 1 of a question that numbers its own answered items
         number = label.number
         expected = self.questions[-1].number + 1 if self.questions else None
         if info.item >= 1 and info.list_id not in self.question_lists:
@@ -228,9 +231,13 @@ class _Reader:
             if number > 1 and label.word is None and not label.heading:
                 return False
         elif number != expected:
-            if not (expected < number <= expected + _MAX_GAP and self._same_style(label)):
+            if number == 1 and self._stronger(label):
+                self._restart()  # "Problem 1" after "1.", "2." of the instructions: those were no questions
+                expected = None
+            elif not (expected < number <= expected + _MAX_GAP and self._same_style(label)):
                 return False
-            gap = True
+            else:
+                gap = True
         if label.kind == "question_part":
             if label.word is None and not label.heading and not label.bold:
                 return False
@@ -259,6 +266,8 @@ class _Reader:
 
     def _open_question(self, index: int, label: Label, number: int, rest: str, info: LineInfo) -> None:
         self._count()
+        if not self.questions:
+            self.warnings_before_questions = len(self.warnings)
         title, body = _split_title(rest) if rest else (f"Question {number}", "")
         node = Node(None, line=index, point_terms=point_terms(rest))
         question = RawQuestion(number, title, parse_points(rest), node,
@@ -273,6 +282,20 @@ class _Reader:
         self.role = "prompt"
         self.outside = False
         self.section = None
+
+    def _stronger(self, label: Label) -> bool:
+        """A header marked more strongly (heading > word > bold > plain) than every question read so far."""
+        def strength(heading: int, word: str, bold: bool) -> int:
+            return 4 * bool(heading) + 2 * bool(word) + bool(bold)
+
+        mine = strength(label.heading, label.word or "", label.bold)
+        return all(strength(*question.style) < mine for question in self.questions)
+
+    def _restart(self) -> None:
+        self.questions, self.question, self.part, self.sub = [], None, None, None
+        self.question_lists = set()
+        del self.warnings[self.warnings_before_questions :]
+        self.nodes = 0
 
     def _same_style(self, label: Label) -> bool:
         """A header written as the last question's was (a heading of its level, its word, its bold)."""
@@ -315,6 +338,8 @@ class _Reader:
             letter: str | None = label.letter
         elif label.kind in ("part", "roman"):
             letter = label.letter
+        elif label.kind == "question" and label.word is None and not label.heading and not label.quote:
+            return self._numbered_item(index, label, qnode)
         else:
             return False
         if label.quote:
@@ -336,6 +361,34 @@ class _Reader:
             self.sub = node
             self._open_body(node, label.rest, index)
         return True
+
+    def _numbered_item(self, index: int, label: Label, qnode: Node) -> bool:
+        """'1.', '2.', ... inside a question: an item with its own answer is a part (1.1, 1.2, ...); a numbered
+        list without answers (assumptions, steps, rules) stays text."""
+        if self.section is not None or (qnode.children and not (qnode.children[0].label or "").isdigit()):
+            return False
+        if str(label.number) != next_child(qnode.children, digits=True) or not self._has_own_solution(index):
+            return False
+        self._open_part(index, label, str(label.number), label.rest)
+        return True
+
+    def _next_numbered_item(self, label: Label, index: int) -> bool:
+        children = self.question.node.children if self.question else []
+        return (bool(children) and (children[0].label or "").isdigit() and label.word is None and not label.heading
+                and str(label.number) == next_child(children, digits=True) and self._has_own_solution(index))
+
+    def _has_own_solution(self, index: int) -> bool:
+        """Does a solution marker come after line `index` before the next label?"""
+        for line in self.lines[index + 1 : index + 1 + _LOOKAHEAD]:
+            if not line.strip():
+                continue
+            details = read_details(line) if line.lstrip().startswith("<") else None
+            if details is not None and details.is_solution:
+                return True
+            label = read_label(line)
+            if label is not None:
+                return label.kind == "solution"
+        return False
 
     def _part_decision(self, label: Label, letter: str | None, qnode: Node, index: int) -> tuple[str, str] | None:
         """('part', 'b') or ('sub', 'ii') when `label` opens the next part or sub-part, else None."""
@@ -485,7 +538,7 @@ def _split_title(rest: str) -> tuple[str, str]:
 
 def _is_ask(text: str) -> bool:
     """'A fair die is rolled twice. How many outcomes ...?': the question itself on its number's line, not a title."""
-    return text.endswith(("?", ".")) and len(text.split()) >= 6
+    return text.endswith("?") or (text.endswith(".") and len(text.split()) >= 3)
 
 
 def is_blank_label(line: str) -> bool:
