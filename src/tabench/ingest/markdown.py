@@ -32,10 +32,11 @@ def parse_markdown(text: str, source: str | None = None, fallback_title: str = "
     return parse_with_spans(text, source, fallback_title)[0]
 
 
-def parse_with_spans(text: str, source: str | None = None,
-                     fallback_title: str = "Problem set") -> tuple[ProblemSet, dict[str, PartSpan]]:
-    """The ProblemSet, and for each part id the source lines it was read from (readers of PDFs use them)."""
-    document = split_document(normalize(text), source or "the document")
+def parse_with_spans(text: str, source: str | None = None, fallback_title: str = "Problem set",
+                     page_furniture: bool = True) -> tuple[ProblemSet, dict[str, PartSpan]]:
+    """The ProblemSet, and for each part id the source lines it was read from (readers of PDFs use them).
+    `page_furniture=False` keeps repeated lines: a reader that removed running heads by position says so."""
+    document = split_document(normalize(text, page_furniture), source or "the document")
     if not document.questions:
         name = source or "the document"
         raise ParseError(

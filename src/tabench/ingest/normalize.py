@@ -47,8 +47,9 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _NOT_FURNITURE = re.compile(r"solution|answer|☐|☒|^\s*[-*+|>#`$]|^\s*\(|^\s*\d+[.)]", re.I)
 
 
-def normalize(text: str) -> str:
-    """Return `text` with spaces, boxes, math delimiters and page furniture normalised."""
+def normalize(text: str, page_furniture: bool = True) -> str:
+    """Return `text` with spaces, boxes, math delimiters and (unless a reader removed it by position already)
+    page furniture normalised."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub("", text)
@@ -59,7 +60,7 @@ def normalize(text: str) -> str:
     text = _LEADING_NBSP.sub(_indentation, text)
     text = normalize_boxes(text)
     text = _normalize_math_delimiters(text)
-    return _drop_page_furniture(text)
+    return _drop_page_furniture(text) if page_furniture else text
 
 
 def _indentation(match: re.Match) -> str:

@@ -20,8 +20,8 @@ UNRELIABLE = "read from PDF math that may be garbled (fractions, sub- and supers
 
 def problem_set_from_pages(pages: list[Page], source: str | None = None, fallback_title: str = "Problem set") -> ProblemSet:
     layout = layout_markdown(pages)
-    problem_set, spans = parse_with_spans(layout.text, source, fallback_title)
-    if len(normalize(layout.text).split("\n")) != len(layout.origins) + 1:
+    problem_set, spans = parse_with_spans(layout.text, source, fallback_title, page_furniture=False)
+    if len(normalize(layout.text, page_furniture=False).split("\n")) != len(layout.origins) + 1:
         return problem_set  # line numbers do not match the layout: no positions to go by
     regions = {page.number: _figure_regions(page) for page in pages}
     sizes = {page.number: (page.width, page.height) for page in pages}

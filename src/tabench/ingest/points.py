@@ -49,3 +49,9 @@ def strip_points(text: str) -> str:
     if not match:
         return text.strip()
     return (text[: match.start()] + text[match.end() :]).strip()
+
+
+def strip_leading_points(text: str) -> str:
+    """'(4 points) Compute ...' -> 'Compute ...'; points elsewhere in the text stay."""
+    match = _match(text)
+    return text[match.end() :].strip() if match and not text[: match.start()].strip() else text

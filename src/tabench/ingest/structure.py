@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from ..errors import ParseError
 from .blocks import LineInfo, line_infos
 from .labels import HEAD, ROMANS, Label, read_details, read_label
-from .points import parse_points, point_terms, strip_points
+from .points import parse_points, point_terms, strip_leading_points, strip_points
 
 _BLANK_LABEL = re.compile(
     r"(?:\*\*([A-Z][\w ,'/()-]{1,50}?)\s?:\s?\*\*\s?(\([^)]{0,80}\))?|([A-Z][\w ,'/()-]{1,50}?)\s?:\s?(\([^)]{0,80}\)))$"
@@ -268,7 +268,7 @@ class _Reader:
         self._count()
         if not self.questions:
             self.warnings_before_questions = len(self.warnings)
-        title, body = _split_title(rest) if rest else (f"Question {number}", "")
+        title, body = _split_title(rest, self._continued(index)) if rest else (f"Question {number}", "")
         node = Node(None, line=index, point_terms=point_terms(rest))
         question = RawQuestion(number, title, parse_points(rest), node,
                                style=(label.heading, (label.word or "").lower(), label.bold))
@@ -296,6 +296,12 @@ class _Reader:
         self.question_lists = set()
         del self.warnings[self.warnings_before_questions :]
         self.nodes = 0
+
+    def _continued(self, index: int) -> bool:
+        """Does the next line go on with the same sentence (a lower-case start, no label)?"""
+        following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
+        head = _head(following)
+        return bool(head) and head[0].islower() and read_label(following) is None
 
     def _same_style(self, label: Label) -> bool:
         """A header written as the last question's was (a heading of its level, its word, its bold)."""
@@ -523,16 +529,16 @@ def _expected_sub(part: Node) -> str:
     return ROMANS[len(part.children)] if len(part.children) < len(ROMANS) else ""
 
 
-def _split_title(rest: str) -> tuple[str, str]:
+def _split_title(rest: str, continued: bool = False) -> tuple[str, str]:
     """'Honor Code: Please copy ... (1 point)' -> ('Honor Code', 'Please copy ... (1 point)')."""
     clean = strip_points(rest).strip().strip("*_ ").strip()
     clean = clean.rstrip(":").strip()
     head, sep, tail = clean.partition(": ")
     if sep and len(head) <= 60 and tail:
         return head.strip(), rest[rest.find(": ") + 2 :].strip()
-    if len(clean) > 100 or _is_ask(clean):
+    if len(clean) > 100 or _is_ask(clean) or continued:
         sentence = re.split(r"(?<=[.?!])\s", clean, maxsplit=1)
-        return sentence[0].strip(), rest
+        return sentence[0].strip(), strip_leading_points(rest)
     return clean, ""
 
 
