@@ -399,3 +399,27 @@ def test_a_bare_intermediate_number_as_key_is_warned():
 def test_plain_letter_dot_lines_are_options_not_parts():
     doc = "**Problem 1.** Which law relates pressure and volume? (select one)\n\na. Boyle's law\nb. Charles's law\n\nAnswer: a\n"
     assert [p.id for p in parse_markdown(doc).parts()] == ["1"]
+
+
+LOG_DOC = """# Information theory quiz
+
+{statement}
+
+## 1. Entropy (2 points)
+
+What is the entropy of a fair coin, as an expression in $\\log$?
+
+**Solution:** $H = \\log 2$
+"""
+
+
+@pytest.mark.parametrize("statement,base", [
+    ("Throughout, $\\log$ denotes the binary logarithm.", "2"),
+    ("All logarithms are base 10.", "10"),
+    ("Here log means ln.", "e"),
+    ("Good luck.", None),  # said nothing: \\log is the natural logarithm, the checkers' default
+])
+def test_the_base_of_log_is_what_the_document_says(statement, base):
+    part = parse_markdown(LOG_DOC.format(statement=statement)).part("1")
+    assert part.blanks[0].latex == "H = \\log 2"
+    assert part.blanks[0].log_base == base

@@ -9,6 +9,7 @@ from ..errors import ParseError
 from ..key import build_blanks, figure_dependent, redact_answer_cells
 from ..model import Figure, Part, ProblemSet, Question
 from .checks import key_warnings, point_warnings
+from .conventions import has_bare_log, log_base
 from .normalize import normalize
 from .structure import Node, RawQuestion, is_blank_label, split_document
 
@@ -45,6 +46,11 @@ def parse_with_spans(text: str, source: str | None = None, fallback_title: str =
         )
     spans: dict[str, PartSpan] = {}
     questions = [_question(raw, spans) for raw in document.questions]
+    base = log_base(text)
+    if base is not None:
+        for blank in (b for question in questions for part in question.parts for b in part.blanks):
+            if has_bare_log(blank.latex) or any(has_bare_log(accepted) for accepted in blank.accepts):
+                blank.log_base = base
     warnings = document.warnings + point_warnings(questions) + key_warnings(questions)
     return ProblemSet(title=document.title or fallback_title, source=source, questions=questions,
                       warnings=warnings), spans
