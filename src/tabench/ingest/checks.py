@@ -79,4 +79,4 @@ def _intermediate(solution: str, blank) -> str | None:
             return None  # another quantity (a time where the key is a size): not the same answer written later
     if any(abs(value - key) <= 1e-6 * max(1.0, abs(key)) for key in accepted):
         return None
-    return final.text.strip()
+    return f"{final.value:g}" + (f" {final.unit}" if final.unit else "")  # a number, not the document's text
