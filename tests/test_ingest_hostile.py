@@ -161,3 +161,30 @@ def test_hostile_markdown_is_bounded(tmp_path, name, text):
     if name == "many_questions":
         assert "more than 2,000 questions and parts" in stderr
     assert peak < MEMORY_MB, f"peak memory {peak} MB"
+
+
+# ---- the PDF reader's own limits ----------------------------------------------------------------------
+
+def test_the_pdf_reader_stops_at_its_cpu_time_limit(monkeypatch, tmp_path):
+    from tabench.errors import ParseError
+    from tabench.ingest import pdf
+
+    path = tmp_path / "long.pdf"
+    lines = [f"{n}. What is {n} + {n}?" for n in range(1, 40)]
+    path.write_bytes(pdf_files.pages_pdf([pdf_files.text_stream(lines)] * 280))
+    monkeypatch.setattr(pdf, "CPU_SECONDS", 1)
+    monkeypatch.setattr(pdf, "WALL_SECONDS", HARD_BOUND)
+    with pytest.raises(ParseError, match="stopped at the CPU-time or memory limit") as info:
+        pdf.load_pdf(path)
+    assert "\n" not in str(info.value)
+
+
+def test_the_pdf_reader_stops_at_its_memory_limit(monkeypatch):
+    from tabench.errors import ParseError
+    from tabench.ingest import pdf
+
+    monkeypatch.setattr(pdf, "MEMORY_BYTES", 40 * 2 ** 20)  # less than pdfplumber needs to start
+    monkeypatch.setattr(pdf, "WALL_SECONDS", HARD_BOUND)
+    with pytest.raises(ParseError, match="memory") as info:
+        pdf.load_pdf(SHARED / "corpus" / "pdf" / "mit1806_f22_exam1sol.pdf")
+    assert "\n" not in str(info.value) and "40 MB" in str(info.value)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,19 +56,11 @@ def _check_file(path: Path) -> None:
         raise InputError(f"{path}: the PDF is truncated (no %%EOF at its end); download or save it again")
 
 
-def _limits() -> None:  # runs in the child before it starts
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    os.setsid()
-
-
 def read_pages(path: Path) -> list[Page]:
     """The pages of the PDF at `path`, read in a child process under time and memory limits."""
-    command = [sys.executable, "-I", str(_WORKER), str(path), str(MAX_PAGES)]
+    command = [sys.executable, "-I", str(_WORKER), str(path), str(MAX_PAGES), str(CPU_SECONDS), str(MEMORY_BYTES)]
     try:
-        done = subprocess.run(command, capture_output=True, timeout=WALL_SECONDS, preexec_fn=_limits, check=False)
+        done = subprocess.run(command, capture_output=True, timeout=WALL_SECONDS, start_new_session=True, check=False)
     except subprocess.TimeoutExpired:
         raise ParseError(f"{path}: reading the PDF took over {WALL_SECONDS} s and was stopped; "
                          "the file may be damaged or hostile — check it, or convert it to Markdown") from None
@@ -95,13 +86,13 @@ def _error(path: Path, kind: str | None, detail, done: subprocess.CompletedProce
     if kind == "encrypted":
         return InputError(f"{path}: the PDF is encrypted; save a copy without a password and ingest that")
     if kind == "memory" or (done.returncode != 0 and b"MemoryError" in done.stderr):
-        return ParseError(f"{path}: reading the PDF needs more than {MEMORY_BYTES // 1024 ** 3} GB of memory "
+        return ParseError(f"{path}: reading the PDF needs more than {MEMORY_BYTES // 2 ** 20:,} MB of memory "
                           "(a stream that expands too far?); the file may be hostile — check it")
     if kind == "missing":
         return ParseError(f"{path}: PDF ingest needs pdfplumber ({detail}); reinstall tabench")
     if done.returncode < 0 or done.returncode in (-9, 137, 152) or kind is None:
         return ParseError(f"{path}: reading the PDF was stopped at the CPU-time or memory limit "
-                          f"({CPU_SECONDS} s, {MEMORY_BYTES // 1024 ** 3} GB); the file may be damaged or hostile — check it")
+                          f"({CPU_SECONDS} s, {MEMORY_BYTES // 2 ** 20:,} MB); the file may be damaged or hostile — check it")
     return ParseError(f"{path}: cannot be read as a PDF ({detail}); the file may be damaged or truncated — "
                       "save it again or convert it to Markdown")
 

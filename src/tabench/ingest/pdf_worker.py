@@ -1,8 +1,9 @@
 """Read a PDF's text layer and shapes with pdfplumber, in a child process (run as a script by ingest/pdf.py).
 
-`python pdf_worker.py FILE MAX_PAGES` prints one JSON object: {"pages": [...]} or {"error": kind, "detail": ...}.
-The parent runs it under a CPU-time and memory limit and a wall-clock timeout, so a hostile PDF (a zip-bomb
-stream, a pathological content stream) costs at most those limits. It imports nothing from tabench.
+`python pdf_worker.py FILE MAX_PAGES CPU_SECONDS MEMORY_BYTES` prints one JSON object: {"pages": [...]} or
+{"error": kind, "detail": ...}. It sets its own CPU-time and memory limits before it reads anything, and the
+parent kills it at a wall-clock timeout, so a hostile PDF (a zip-bomb stream, a pathological content stream)
+costs at most those limits. It imports nothing from tabench.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ def main(path: str, max_pages: int) -> dict:
         import pdfplumber
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError as err:
-        return {"error": "missing", "detail": str(err)}
+        out_of_memory = not isinstance(err, ModuleNotFoundError) and re.search(r"map|memory|alloc", str(err), re.I)
+        return {"error": "memory" if out_of_memory else "missing", "detail": str(err)[:160]}
+    except MemoryError:
+        return {"error": "memory", "detail": ""}
     expands = _expanding_stream(path)
     if expands:
         return {"error": "bomb", "detail": expands}
@@ -154,6 +158,16 @@ def _frames_from_rules(rules: list) -> list[list[float]]:
     return frames
 
 
+def _limit(cpu_seconds: int, memory_bytes: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on this platform: the parent's wall-clock timeout still holds
+        return
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
 if __name__ == "__main__":
+    _limit(int(sys.argv[3]), int(sys.argv[4]))
     result = main(sys.argv[1], int(sys.argv[2]))
     sys.stdout.write(json.dumps(result))
