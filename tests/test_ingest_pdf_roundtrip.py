@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +30,7 @@ STAND_INS = {  # what a missing package must at least define for the corpus to c
 }
 
 
-def compile_exam(source: str, name: str, folder) -> "Path":
+def compile_exam(source: str, name: str, folder: Path) -> Path:
     """The PDF of an exam-class document, solutions printed, compiled twice (for point totals)."""
     tex = folder / f"{name}.tex"
     tex.write_text(source)

@@ -4,10 +4,11 @@
   folded), and bare page numbers;
 - two-column pages are read left column first, block by block between full-width lines;
 - monospace lines become fenced code, keeping their indentation;
-- the key signals of solution PDFs are written as the Markdown reader knows them: option text in the
-  document's solution colour (or highlighted) marks its bubble or box `●`; text in that colour elsewhere is
-  a solution (`BEGIN SOLUTION` … `END SOLUTION`), and where it fills blanks inside a printed line the prompt
-  shows `____` there; an answer drawn in a box is `\\boxed{}`; bold is `**…**`.
+- the key signals of solution PDFs (pdf_keys.py) are written as the Markdown reader knows them: a marked
+  option gets a filled bubble `●` in a solution block while the prompt shows every option empty; text in
+  the solution colour is a solution (`BEGIN SOLUTION` … `END SOLUTION`), and where it fills blanks inside a
+  printed line the prompt shows `____` there; highlighted words are the answer of their line; an answer
+  drawn in a box is `\\boxed{}`; bold is `**…**`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .labels import read_label
-from .pdf_lines import Char, Line, Piece, body_size, build_lines, glyph, is_bold, pieces
+from .pdf_keys import (BUBBLES, CHECKS, FILLED, coloured, highlighted, is_option_line, keyed_options, lettered,
+                       mark_options, run_is_key, solution_colour)
+from .pdf_lines import Char, Line, Piece, body_size, build_lines, pieces
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
-_BUBBLES = "○◯☐□⃝"
-_FILLED = "●◉☒■"
-_CHECKS = "√✓✔☒■●◉"
-_LETTERS = "ABCDEFGH"
 _BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|<br\s{0,3}/?>", re.I)
 _EDGE = 0.09  # the share of a page's height, top and bottom, where running heads and feet sit
 
@@ -85,7 +84,7 @@ def layout_markdown(pages: list[Page]) -> Layout:
     lines_by_page = {page.number: _reading_order(build_lines(page.number, page.chars, body), page.width, body)
                      for page in pages}
     _drop_furniture(pages, lines_by_page, body)
-    colour = _solution_colour(pages, lines_by_page)
+    colour = solution_colour(pages, lines_by_page)
     writer = _Writer(body, tex_roman_is_text, colour, _title_line(pages, lines_by_page, body))
     for page in pages:
         writer.page(page, lines_by_page[page.number])
@@ -149,17 +148,6 @@ def _crosses(line: Line, x: float, body: float) -> bool:
     return bool(before and after) and min(after) - max(before) < 1.5 * body
 
 
-def _words(chars: list[Char]) -> list[str]:
-    words: list[str] = []
-    previous = None
-    for char in chars:
-        if previous is None or char.x0 - previous.x1 > 0.2 * char.size:
-            words.append("")
-        words[-1] += glyph(char)
-        previous = char
-    return [word for word in words if word]
-
-
 def _folded(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
 
@@ -189,28 +177,6 @@ def _drop_furniture(pages: list[Page], lines_by_page: dict[int, list[Line]], bod
         lines = lines_by_page[number]
         drop = {i for i in indexes if _folded(lines[i].plain()) in repeated or _PAGE_NUMBER.match(lines[i].plain().strip())}
         lines_by_page[number] = [line for i, line in enumerate(lines) if i not in drop]
-
-
-def _solution_colour(pages: list[Page], lines_by_page: dict[int, list[Line]]) -> tuple | None:
-    """The colour solutions are printed in: the commonest colour of ordinary (not code, not bold) text."""
-    links = {page.number: page.links for page in pages}
-    counts: Counter = Counter()
-    for number, lines in lines_by_page.items():
-        for line in lines:
-            for char in line.chars:
-                if char.colour is None or any(box.contains(char.x0, char.top, char.x1, char.bottom) for box in links[number]):
-                    continue
-                if line.mono:
-                    continue
-                counts[_colour_key(char.colour)] += 1
-    if not counts:
-        return None
-    colour, count = counts.most_common(1)[0]
-    return colour if count >= 20 else None
-
-
-def _colour_key(colour: tuple[float, float, float]) -> tuple:
-    return tuple(round(channel, 1) for channel in colour)
 
 
 # ---- writing Markdown -------------------------------------------------------------------------
@@ -269,10 +235,10 @@ class _Writer:
                 self.emit("", None)
         self.previous = line
         plain = line.plain().strip()
-        if plain and all(ch in _CHECKS + _BUBBLES for ch in plain.replace(" ", "")):
-            self.mark = "☒" if any(ch in _CHECKS for ch in plain) else "○"
+        if plain and all(ch in CHECKS + BUBBLES for ch in plain.replace(" ", "")):
+            self.mark = "☒" if any(ch in CHECKS for ch in plain) else "○"
             return
-        if line.mono and not self._coloured(page, line, share=0.8):
+        if line.mono and not coloured(page, line, self.colour, 0.8):
             self._flush_solution()
             self.code.append(line)
             return
@@ -281,75 +247,31 @@ class _Writer:
         if self.mark is not None:
             runs.insert(0, Piece(self.mark + " ", x0=line.x0 - 1, x1=line.x0 - 1))
             self.mark = None
-        self._mark_options(page, runs)
-        lettered = self._lettered(page, line)
-        if self._is_option_line(runs) or lettered:
+        mark_options(page, runs, self.colour)
+        before = [segment[0] for _, _, found in self.options if found for segment in found[1]]
+        options = lettered(page, line, before)
+        if is_option_line(runs) or options:
             self._flush_solution()
-            self.options.append((self._text(page, line, runs, blank_colour=False), line, lettered))
+            self.options.append((self._text(page, line, runs, blank_colour=False), line, options))
             return
         self._flush_options()
-        if self._coloured(page, line, share=0.8):
+        if coloured(page, line, self.colour, 0.8):
             self.solution.append((self._text(page, line, runs, blank_colour=False), line))
             return
         self._flush_solution()
-        if self.colour is not None and self._coloured(page, line, share=0.05):
+        if self.colour is not None and coloured(page, line, self.colour, 0.05):
             self.emit(self._text(page, line, runs, blank_colour=True), line)  # what a student sees
             self.solution.append((self._text(page, line, runs, blank_colour=False), line))
             self._flush_solution()
             return
         text = self._text(page, line, runs, blank_colour=False)
         self.emit(f"# {text.strip('* ')}" if line is self.title else text, line)
-        picked = self._highlighted(page, line) if page.highlights else ""
+        picked = highlighted(page, line) if page.highlights else ""
         if picked:  # the printed line stays as a student sees it; the highlighted words are the answer
             self.solution.append((picked, line))
             self._flush_solution()
 
     # -- pieces of a line --
-
-    def _coloured(self, page: Page, line: Line, share: float) -> bool:
-        """Are at least `share` of the line's characters in the solution colour?"""
-        if self.colour is None:
-            return False
-        marked = sum(1 for c in line.chars if self._in_colour(page, c))
-        return marked > 0 and marked >= share * len(line.chars)
-
-    def _in_colour(self, page: Page, char: Char) -> bool:
-        if any(box.contains(char.x0, char.top, char.x1, char.bottom) for box in page.links):
-            return False
-        return self.colour is not None and char.colour is not None and _colour_key(char.colour) == self.colour
-
-    def _highlighted(self, page: Page, line: Line) -> str:
-        """The words of a line set on a highlight (a key picked out of printed text, as \\colorbox does)."""
-        words: list[list[Char]] = []
-        previous = None
-        for char in line.chars:
-            middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-            if not any(box.x0 <= middle_x <= box.x1 and box.top <= middle_y <= box.bottom for box in page.highlights):
-                previous = None
-                continue
-            if previous is None or char.x0 - previous.x1 > 0.2 * char.size:
-                words.append([])
-            words[-1].append(char)
-            previous = char
-        return ", ".join("".join(glyph(c) for c in word) for word in words)
-
-    def _mark_options(self, page: Page, runs: list[Piece]) -> None:
-        """A bubble or box whose option text is in the solution colour or highlighted is the marked one."""
-        for index, run in enumerate(runs):
-            stripped = run.text.strip()
-            if not stripped or stripped[-1] not in _BUBBLES:
-                continue
-            following = runs[index + 1] if index + 1 < len(runs) else None
-            if following is not None and self._run_is_key(page, following):
-                run.text = run.text.rstrip()[:-1] + "●" + (" " if run.text.endswith(" ") else "")
-
-    def _run_is_key(self, page: Page, run: Piece) -> bool:
-        if self.colour is not None and run.colour is not None and _colour_key(run.colour) == self.colour:
-            return True
-        return any(box.x0 - 2 <= run.x0 and run.x1 <= box.x1 + 2 for box in page.highlights)
-
-    def _is_option_line(self, runs: list[Piece]) -> bool:
-        return any(ch in _BUBBLES + _FILLED for run in runs for ch in run.text)
 
     def _text(self, page: Page, line: Line, runs: list[Piece], blank_colour: bool) -> str:
         boxes = [box for box in page.frames if box.height <= 3 * self.body and box.top <= line.top + 2
@@ -357,11 +279,11 @@ class _Writer:
         out = []
         for index, run in enumerate(runs):
             text = run.text
-            if blank_colour and self._run_is_key(page, run):
+            if blank_colour and run_is_key(page, run, self.colour):
                 lead = " " if text.startswith(" ") else ""
                 out.append(lead + "\\_\\_\\_\\_")
                 continue
-            if run.math and text.strip() and all(ch in _CHECKS + _BUBBLES + " " for ch in text.strip()):
+            if run.math and text.strip() and all(ch in CHECKS + BUBBLES + " " for ch in text.strip()):
                 run.math = False  # a box or a check mark, not mathematics
             if run.math:
                 core = text.strip()
@@ -375,11 +297,31 @@ class _Writer:
                 text = (" " if text.startswith(" ") else "") + f"**{text.strip()}**"
             out.append(text)
         text = "".join(out).strip()
-        if len(text) > 2 and text[-1] in "☐□■" and not any(ch in _BUBBLES + _FILLED for ch in text[:-1]):
+        if len(text) > 2 and text[-1] in "☐□■" and not any(ch in BUBBLES + FILLED for ch in text[:-1]):
             text = text[:-1] + "∎"  # the end-of-proof square, not a check box
         return text
 
     # -- blocks --
+
+    def _flush_options(self) -> None:
+        """Options printed with the key marked: the prompt shows them all empty, a solution block marks the key."""
+        options, self.options = self.options, []
+        if not options:
+            return
+        rendered = keyed_options(options)
+        for lead, _, _, line in rendered:
+            if lead:
+                self.emit(lead, line)
+        self.emit("", None)
+        if not any(ch in FILLED for _, _, keyed, _ in rendered for ch in keyed):
+            for _, shown, _, line in rendered:
+                self.emit(shown, line)
+            self.emit("", None)
+            return
+        for _, shown, _, line in rendered:  # bold or colour set the key apart: the prompt shows neither
+            self.emit(re.sub(f"[{FILLED}]", "○", shown).replace("**", ""), line)
+        self.solution = [(keyed, line) for _, _, keyed, line in rendered]
+        self._flush_solution()
 
     def _flush_code(self) -> None:
         if not self.code:
@@ -396,76 +338,6 @@ class _Writer:
             previous = line
         self.emit("```", None)
         self.code = []
-
-    def _flush_options(self) -> None:
-        """Options printed with the key marked: the prompt shows them all empty, a solution block marks the key.
-        Lettered options ('A. text') are marked where the key is set apart from the others (bold, colour, a
-        highlight), as the exam class prints \\CorrectChoice."""
-        options, self.options = self.options, []
-        if not options:
-            return
-        segments = [segment for _, _, lettered in options if lettered for segment in lettered[1]]
-        apart = {id(segment) for segment in segments if segment[2]}
-        relative = 0 < len(apart) < len(segments)
-        rendered = []  # (what the prompt shows, what the solution shows, line)
-        for text, line, lettered in options:
-            if lettered is None:
-                rendered.append((text, text, line))
-                continue
-            lead, parts = lettered
-            if lead:
-                self.emit(lead, line)
-            marks = ["●" if relative and id(segment) in apart else "○" for segment in parts]
-            shown = " ".join(f"○ ({letter}) {body}" for letter, body, _ in parts).replace("**", "")
-            keyed = " ".join(f"{mark} {body}" for mark, (_, body, _) in zip(marks, parts))
-            rendered.append((shown, keyed, line))
-        self.emit("", None)
-        if not any(ch in _FILLED for _, keyed, _ in rendered for ch in keyed):
-            for shown, _, line in rendered:
-                self.emit(shown, line)
-            self.emit("", None)
-            return
-        for shown, _, line in rendered:  # bold or colour set the key apart: the prompt shows neither
-            self.emit(re.sub(f"[{_FILLED}]", "○", shown).replace("**", ""), line)
-        self.solution = [(keyed, line) for _, keyed, line in rendered]
-        self._flush_solution()
-
-    def _lettered(self, page: Page, line: Line) -> tuple[str, list[tuple[str, str, bool]]] | None:
-        """('text before the options', [(letter, option text, set apart?), ...]) for 'A. Binomial' or
-        '... A. L2 B. L1 C. none', else None. A lone 'B.' line continues a run begun at 'A.'."""
-        chars = line.chars
-        starts = []
-        for index, char in enumerate(chars):
-            letter = glyph(char)
-            if letter not in _LETTERS or index + 1 >= len(chars) or glyph(chars[index + 1]) not in ".)":
-                continue
-            after = chars[index + 2] if index + 2 < len(chars) else None
-            before = chars[index - 1] if index else None
-            if (before is None or char.x0 - before.x1 > 0.2 * char.size or glyph(before) == "(") \
-                    and (after is None or after.x0 - chars[index + 1].x1 > 0.15 * char.size):
-                starts.append((index - (1 if before is not None and glyph(before) == "(" else 0), letter))
-        if not starts:
-            return None
-        letters = [letter for _, letter in starts]
-        previous = [seg[0] for _, _, lettered in self.options if lettered for seg in lettered[1]]
-        first = chr(ord(previous[-1]) + 1) if previous else "A"
-        if letters != [chr(ord(first) + k) for k in range(len(letters))]:
-            return None
-        if starts[0][0] != 0 and len(starts) < 2:
-            return None  # one label inside prose is no list of options
-        ends = [index for index, _ in starts[1:]] + [len(chars)]
-        parts = []
-        for (start, letter), end in zip(starts, ends):
-            body = [c for c in chars[start + 2 + (glyph(chars[start]) == "(") : end]]
-            text = " ".join(_words(body))
-            apart = sum(1 for c in body if is_bold(c.font) or c.colour is not None or self._on_highlight(page, c))
-            parts.append((letter, text, bool(body) and apart >= 0.6 * len(body)))
-        lead = " ".join(_words(chars[: starts[0][0]]))
-        return lead, parts
-
-    def _on_highlight(self, page: Page, char: Char) -> bool:
-        middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        return any(box.x0 <= middle_x <= box.x1 and box.top <= middle_y <= box.bottom for box in page.highlights)
 
     def _flush_solution(self) -> None:
         if not any(text.strip() for text, _ in self.solution):
