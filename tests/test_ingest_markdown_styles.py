@@ -423,3 +423,12 @@ def test_the_base_of_log_is_what_the_document_says(statement, base):
     part = parse_markdown(LOG_DOC.format(statement=statement)).part("1")
     assert part.blanks[0].latex == "H = \\log 2"
     assert part.blanks[0].log_base == base
+
+
+def test_numbering_that_goes_back_is_warned_not_silent():
+    doc = ("# Part A\n\n## Question 1\n\nWhat is 1+1?\n\nAnswer: 2\n\n## Question 2\n\nWhat is 2+2?\n\nAnswer: 4\n\n"
+           "# Part B\n\n## Question 1\n\nWhat is 3+3?\n\nAnswer: 6\n")
+    problem_set = parse_markdown(doc)
+    assert [p.id for p in problem_set.parts()] == ["1", "2"]
+    assert problem_set.warnings == ["question numbering goes back to 1 after 2 (a new section?); what follows is read "
+                                    "as part of question 2; number the questions uniquely"]

@@ -225,3 +225,18 @@ def test_mit_points_from_sums_and_solutions_routed_to_parts(mit):
     # keys whose math had superscripts or stacked matrices rebuilt are for the judge; plain-text ones are not
     assert {p.id for p in mit.parts() if any(b.unreliable for b in p.blanks)} == {"1.e", "3.a", "3.b", "3.c"}
     assert len(mit.warnings) == 1 and "1.e, 3.a, 3.b, 3.c" in mit.warnings[0]
+
+
+def test_rendering_a_page_the_pdf_does_not_have_is_one_line():
+    from tabench.errors import ParseError
+    from tabench.model import Figure
+
+    with pytest.raises(ParseError, match="page 99 could not be rendered") as info:
+        render_figure(INTRO, Figure(page=99))
+    assert "\n" not in str(info.value)
+
+
+def test_a_pdf_named_otherwise_is_read_as_a_pdf(tmp_path):
+    path = tmp_path / "exam.txt"
+    path.write_bytes(MIT.read_bytes())
+    assert len(load_problem_set(path).parts()) == 14

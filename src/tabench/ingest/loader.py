@@ -50,7 +50,7 @@ def load_problem_set(path: str | Path) -> ProblemSet:
     """A ProblemSet from a document with solutions (Markdown or text, PDF, Jupyter notebook) or a ProblemSet JSON file."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".pdf":
+    if suffix == ".pdf" or _starts_with(path, b"%PDF-"):
         from .pdf import load_pdf
 
         return load_pdf(path)
@@ -65,6 +65,17 @@ def load_problem_set(path: str | Path) -> ProblemSet:
     if suffix == ".json" or text.lstrip().startswith("{"):
         return _from_json(path, text)
     return parse_markdown(text, source=str(path), fallback_title=path.stem)
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    """Does the file begin with these bytes (a PDF under another name)? False for anything unreadable."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            return handle.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 def _from_json(path: Path, text: str) -> ProblemSet:

@@ -8,7 +8,6 @@ for whoever stores figures. pdfplumber and pypdfium2 are MIT / Apache-BSD; PyMuP
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -56,11 +55,15 @@ def _check_file(path: Path) -> None:
         raise InputError(f"{path}: the PDF is truncated (no %%EOF at its end); download or save it again")
 
 
+def _worker(arguments: list[str]) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-I", str(_WORKER), str(CPU_SECONDS), str(MEMORY_BYTES), *arguments]
+    return subprocess.run(command, capture_output=True, timeout=WALL_SECONDS, start_new_session=True, check=False)
+
+
 def read_pages(path: Path) -> list[Page]:
     """The pages of the PDF at `path`, read in a child process under time and memory limits."""
-    command = [sys.executable, "-I", str(_WORKER), str(path), str(MAX_PAGES), str(CPU_SECONDS), str(MEMORY_BYTES)]
     try:
-        done = subprocess.run(command, capture_output=True, timeout=WALL_SECONDS, start_new_session=True, check=False)
+        done = _worker(["read", str(path), str(MAX_PAGES)])
     except subprocess.TimeoutExpired:
         raise ParseError(f"{path}: reading the PDF took over {WALL_SECONDS} s and was stopped; "
                          "the file may be damaged or hostile — check it, or convert it to Markdown") from None
@@ -109,24 +112,18 @@ def _page(data: dict) -> Page:
 
 
 def render_figure(path: str | Path, figure: Figure, resolution: int = 150) -> bytes:
-    """PNG bytes of a figure: its region of its page (the whole page when it has no region)."""
-    import pypdfium2
-
+    """PNG bytes of a figure: its region of its page (the whole page when it has no region), rendered by
+    pypdfium2 in the same bounded child process as reading."""
+    path = Path(path)
     if figure.page is None:
         raise InputError(f"{path}: the figure has no page number; only figures located in a PDF can be rendered")
-    document = pypdfium2.PdfDocument(str(path))
+    _check_file(path)
+    box = [str(v) for v in (figure.bbox or [0, 0, 0, 0])]
     try:
-        if not 1 <= figure.page <= len(document):
-            raise InputError(f"{path}: the figure is on page {figure.page}, the PDF has {len(document)}")
-        page = document[figure.page - 1]
-        width, height = page.get_size()
-        crop = (0, 0, 0, 0)
-        if figure.bbox:
-            x0, top, x1, bottom = figure.bbox
-            crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
-        image = page.render(scale=resolution / 72, crop=crop).to_pil()
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        return buffer.getvalue()
-    finally:
-        document.close()
+        done = _worker(["render", str(path), str(figure.page), *box, str(resolution)])
+    except subprocess.TimeoutExpired:
+        raise ParseError(f"{path}: rendering page {figure.page} took over {WALL_SECONDS} s and was stopped") from None
+    if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["stopped at its limits"]
+        raise ParseError(f"{path}: page {figure.page} could not be rendered ({reason[0][:160]}); check the figure's page")
+    return done.stdout

@@ -1,9 +1,11 @@
 """Read a PDF's text layer and shapes with pdfplumber, in a child process (run as a script by ingest/pdf.py).
 
-`python pdf_worker.py FILE MAX_PAGES CPU_SECONDS MEMORY_BYTES` prints one JSON object: {"pages": [...]} or
-{"error": kind, "detail": ...}. It sets its own CPU-time and memory limits before it reads anything, and the
-parent kills it at a wall-clock timeout, so a hostile PDF (a zip-bomb stream, a pathological content stream)
-costs at most those limits. It imports nothing from tabench.
+`python pdf_worker.py CPU_SECONDS MEMORY_BYTES read FILE MAX_PAGES` prints one JSON object: {"pages": [...]}
+or {"error": kind, "detail": ...}; `... render FILE PAGE X0 TOP X1 BOTTOM DPI` prints the PNG of that region
+of the page (pypdfium2; the whole page for a region of zeros). It sets its own CPU-time and memory limits
+before it reads anything, and the parent kills it at a wall-clock timeout, so a hostile PDF (a zip-bomb
+stream, a pathological content stream, a crash in native code) costs at most those limits and this process.
+It imports nothing from tabench.
 """
 
 from __future__ import annotations
@@ -167,7 +169,29 @@ def _limit(cpu_seconds: int, memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
+def render(path: str, page_number: int, box: list[float], dpi: int) -> bytes:
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        page = document[page_number - 1]
+        width, height = page.get_size()
+        x0, top, x1, bottom = box
+        crop = (0, 0, 0, 0) if x1 <= x0 or bottom <= top else \
+            (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
+        buffer = io.BytesIO()
+        page.render(scale=dpi / 72, crop=crop).to_pil().save(buffer, format="PNG")
+        return buffer.getvalue()
+    finally:
+        document.close()
+
+
 if __name__ == "__main__":
-    _limit(int(sys.argv[3]), int(sys.argv[4]))
-    result = main(sys.argv[1], int(sys.argv[2]))
-    sys.stdout.write(json.dumps(result))
+    _limit(int(sys.argv[1]), int(sys.argv[2]))
+    if sys.argv[3] == "render":
+        sys.stdout.buffer.write(render(sys.argv[4], int(sys.argv[5]), [float(v) for v in sys.argv[6:10]],
+                                       int(sys.argv[10])))
+    else:
+        sys.stdout.write(json.dumps(main(sys.argv[4], int(sys.argv[5]))))

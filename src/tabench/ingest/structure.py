@@ -235,6 +235,10 @@ class _Reader:
                 self._restart()  # "Problem 1" after "1.", "2." of the instructions: those were no questions
                 expected = None
             elif not (expected < number <= expected + _MAX_GAP and self._same_style(label)):
+                if number < expected and self._same_style(label) and label.kind == "question":
+                    self.warnings.append(f"question numbering goes back to {number} after {expected - 1} "
+                                         f"(a new section?); what follows is read as part of question {expected - 1}; "
+                                         "number the questions uniquely")
                 return False
             else:
                 gap = True
