@@ -430,5 +430,5 @@ def test_numbering_that_goes_back_is_warned_not_silent():
            "# Part B\n\n## Question 1\n\nWhat is 3+3?\n\nAnswer: 6\n")
     problem_set = parse_markdown(doc)
     assert [p.id for p in problem_set.parts()] == ["1", "2"]
-    assert problem_set.warnings == ["question numbering goes back to 1 after 2 (a new section?); what follows is read "
-                                    "as part of question 2; number the questions uniquely"]
+    assert problem_set.warnings == ["question numbering goes back to 1 after 2 (a new section?); the questions from "
+                                    "there on are not read as new ones; number the questions uniquely"]

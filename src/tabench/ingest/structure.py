@@ -237,7 +237,7 @@ class _Reader:
             elif not (expected < number <= expected + _MAX_GAP and self._same_style(label)):
                 if number < expected and self._same_style(label) and label.kind == "question":
                     self.warnings.append(f"question numbering goes back to {number} after {expected - 1} "
-                                         f"(a new section?); what follows is read as part of question {expected - 1}; "
+                                         "(a new section?); the questions from there on are not read as new ones; "
                                          "number the questions uniquely")
                 return False
             else:
