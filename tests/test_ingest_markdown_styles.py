@@ -255,6 +255,36 @@ Answer: 2
 """
 
 
+DOCS["lesson_problems_inline_parts"] = """# Lesson 4.2 — Caches
+
+Some expository text about caches, with an example: (a) a direct-mapped cache and (b) a fully associative one.
+
+## Problems
+
+**P1 (easy)** A cache has 64 lines of 32 bytes. (a) How many bytes does it hold? (b) How many bits of a byte address select the offset within a line? (c) State what happens on a miss.
+
+**P2 (medium)** A program touches an array of 4096 bytes twice in a row. (a) How many misses does the second pass make in the cache of P1? (b) Explain why.
+
+<details>
+<summary>Solutions</summary>
+
+**P1** (a) $64 \\cdot 32 = 2048$ bytes.
+
+(b) 5 bits.
+
+(c) The line is fetched from memory and replaces the one that was there.
+
+**P2** (a) 128 misses.
+
+(b) The array is twice as large as the cache, so every line is evicted before its second use.
+
+</details>
+
+## Connections
+
+- See lesson 4.3.
+"""
+
 
 TRUTH = {
     "numbered_list": [  # a numbered list of problems, lettered parts "a)" nested inside, **Answer:** paragraphs
@@ -300,6 +330,13 @@ TRUTH = {
         ("1.a", None, "numeric", 8),
         ("1.b", None, "numeric", 3),
         ("2", None, "derivation", ""),
+    ],
+    "lesson_problems_inline_parts": [  # lesson notes: "**P1 (easy)**" problems with (a) (b) (c) inline, one
+        ("1.a", None, "numeric", 2048),  # <details> "Solutions" key for all of them, "## Connections" after
+        ("1.b", None, "numeric", 5),
+        ("1.c", None, "short_text", "The line is fetched from memory"),
+        ("2.a", None, "short_text", "128 misses."),
+        ("2.b", None, "short_text", "The array is twice as large"),
     ],
     "bold_letter_dot_parts": [  # "**Problem 1.**", parts as "**a.**" (a plain "a." line is no part), options "A."
         ("1.a", 3, "short_text", "4 atm"),
@@ -432,3 +469,12 @@ def test_numbering_that_goes_back_is_warned_not_silent():
     assert [p.id for p in problem_set.parts()] == ["1", "2"]
     assert problem_set.warnings == ["question numbering goes back to 1 after 2 (a new section?); the questions from "
                                     "there on are not read as new ones; number the questions uniquely"]
+
+
+def test_inline_parts_are_split_only_where_labels_start_sentences_in_sequence():
+    lesson = parse_markdown(DOCS["lesson_problems_inline_parts"])
+    assert lesson.questions[0].preamble.endswith("A cache has 64 lines of 32 bytes.")
+    assert lesson.part("1.b").prompt == "How many bits of a byte address select the offset within a line?"
+    assert "lesson 4.3" not in lesson.part("2.b").prompt  # "## Connections" ends the last problem
+    prose = "## 1. Caches (2 points)\n\nCompare (a) a direct-mapped cache and (b) a fully associative one.\n\nAnswer: ok\n"
+    assert [p.id for p in parse_markdown(prose).parts()] == ["1"]  # labels inside a sentence are no parts

@@ -21,7 +21,7 @@ _CLOSE = r"(?:\*\*|__)?[:.]?(?:\*\*|__)?"
 # (kind, pattern, example). Each pattern matches the label only; what follows is the label's text.
 FORMS: list[tuple[str, re.Pattern, str]] = [
     # a question and one of its parts at once
-    ("question_part", re.compile(_OPEN + r"(?P<word>Question|Problem|Exercise|Q)\s*(?P<number>\d{1,4})\s*"
+    ("question_part", re.compile(_OPEN + r"(?P<word>Question|Problem|Exercise|Q|P)\s*(?P<number>\d{1,4})\s*"
                                  r"(?:\((?P<letter>[a-z])\)|(?P<letter2>[a-z])(?=[\s.):*_]|$))" + _CLOSE, re.I),
      "### Q1a  /  Problem 2(b) ..."),
     ("question_part", re.compile(_OPEN + r"(?P<number>\d{1,4})\s?\((?P<letter>[a-z])\)" + _CLOSE), "1(a) ..."),
@@ -30,7 +30,7 @@ FORMS: list[tuple[str, re.Pattern, str]] = [
     ("question_part", re.compile(_OPEN + r"(?:(?P<word>Question|Problem|Exercise)\s*)?(?P<number>\d{1,4})\.(?P<sub>\d{1,2})"
                                  r"(?=[\s.):*_]|$)" + _CLOSE, re.I), "### 3.2 Title"),
     # questions
-    ("question", re.compile(_OPEN + r"(?P<word>Question|Problem|Exercise|Q)\s*(?P<number>\d{1,4})"
+    ("question", re.compile(_OPEN + r"(?P<word>Question|Problem|Exercise|Q|P)\s*(?P<number>\d{1,4})"
                             r"(?:[.):]|\s+[—–-]\s|\*\*|__|(?=\s)|$)", re.I), "Problem 2 — Title  /  Question 3: Title"),
     ("question", re.compile(_OPEN + r"(?P<number>\d{1,4})(?:\.(?!\d)|\)|:|\s+[—–-]\s|\*\*|__)"), "3. Title  /  **3.** Title"),
     # parts and sub-parts; "(i)" and "i)" are read both as a letter and as a numeral, the grammar picks
@@ -121,6 +121,8 @@ def read_label(line: str) -> Label | None:
         bold = text.startswith(("**", "__"))
         if kind == "question" and rest.startswith(("**", "__")):  # "**3.** Title"
             rest = rest[2:].strip()
+        elif kind == "question" and bold and "**" in rest[:HEAD]:  # "**P1 (easy)** Text": the bold closes later
+            rest = rest.replace("**", "", 1).strip()
         return Label(
             kind="part" if kind == "weak_part" else kind,
             rest=rest,

@@ -134,6 +134,7 @@ class _Reader:
         self.role = "prompt"
         self.ended = False
         self.outside = False  # after a heading that closed the last question
+        self.front_heading = 0  # the level of the last heading before the first question
         self.section: str | None = None  # "question" or "document": labels lead to answers of what was asked
         self.question_lists: set[int] = set()  # numbered lists whose items are questions
         self.details: list[str] = []  # roles to restore at each </details>
@@ -157,6 +158,15 @@ class _Reader:
         if info.fence:
             self._add(line, index)
             return
+        if self.role == "prompt" and not info.html:
+            pieces = split_inline_parts(line)
+            if len(pieces) > 1:  # "... (a) Give ... (b) State ...": each part on a line of its own
+                for piece in pieces:
+                    self._one(index, piece, info)
+                return
+        self._one(index, line, info)
+
+    def _one(self, index: int, line: str, info: LineInfo) -> None:
         stripped = line.strip()
         if stripped in ("-", "*", "+"):
             return
@@ -166,6 +176,8 @@ class _Reader:
         if self._question_header(index, label, info):
             return
         if self.question is None:
+            if info.heading:
+                self.front_heading = info.heading  # the section the questions will sit in
             self.front.append(line)
             return
         if _END_MATTER.match(_head(line)):
@@ -205,10 +217,14 @@ class _Reader:
         if details.is_solution and self.current is not None:
             self.role = "solution"
             self.current.segments.append(Segment("solution"))
+            if not details.remainder:
+                self._section_after(index, heading=False)
         if details.remainder:
             self._add(details.remainder, index)
         if details.closes:
             self.role = self.details.pop() if self.details else "prompt"
+            if self.section == "document":
+                self.section = None
         return True
 
     # ---- questions -------------------------------------------------------------------------------
@@ -315,8 +331,9 @@ class _Reader:
         return style == self.questions[-1].style and bool(label.heading or label.word or label.bold)
 
     def _closes_question(self, info: LineInfo) -> bool:
-        """A heading of the current question's rank or higher that is no label ends that question."""
-        level = self.question.style[0] if self.question and self.question.style else 0
+        """A heading of the current question's rank or higher that is no label ends that question; for questions
+        that are no headings, one of the rank of the section they began in ("## Problems" ... "## Connections")."""
+        level = (self.question.style[0] if self.question and self.question.style else 0) or self.front_heading
         return bool(level) and info.heading <= level
 
     def _route_question(self, label: Label, index: int) -> bool:
@@ -477,17 +494,23 @@ class _Reader:
     def _solution(self, index: int, label: Label) -> None:
         rest = label.rest
         self._start_solution(rest, index)
-        if rest.strip():
-            return
+        if not rest.strip():
+            self._section_after(index, bool(label.heading))
+
+    def _section_after(self, index: int, heading: bool) -> None:
+        """A solution block that starts with the first part's label again answers the parts asked before it; one
+        that starts with the first question's label (a heading, or written as the questions' headers are) is an
+        answer key for the questions."""
         first = self._first_label_after(index)
-        if first is None:
+        if first is None or self.question is None:
             return
         qnode = self.question.node
         if first.kind in ("part", "roman") and qnode.children and self.part is not qnode.children[0] \
                 and (first.letter or first.roman) == qnode.children[0].label:
             self.section = "question"
-        elif first.kind in ("question", "question_part") and label.heading and self.questions \
-                and first.number == self.questions[0].number and len(self.questions) > 1:
+        elif first.kind in ("question", "question_part") and len(self.questions) > 1 \
+                and first.number == self.questions[0].number \
+                and (heading or (self._same_style(first) and first.kind == "question")):
             self.section = "document"
 
     def _start_solution(self, text: str, index: int) -> None:
@@ -527,6 +550,39 @@ class _Reader:
         self.part, self.sub = target, None
         self._start_solution(rest, index)
         return True
+
+
+_INLINE_LABEL = re.compile(r"(?<=[.?!:])\s+(?=(?:\*\*)?\(([a-z]|[ivx]{2,4})\)(?:\*\*)?\s)")
+
+
+def split_inline_parts(line: str) -> list[str]:
+    """'P1. Text. (a) Give x. (b) State y.' -> the text and one piece per part, when two or more labels in
+    sequence ((a), (b), ... or (i), (ii), ...) each start a sentence of the line."""
+    if "(" not in line or len(line) > 20_000:
+        return [line]
+    cuts = [(match.start(), match.end(), match.group(1)) for match in _INLINE_LABEL.finditer(line)]
+    if not cuts:
+        return [line]
+    labels = [label for _, _, label in cuts]
+    leading = read_label(line)
+    if leading is not None and leading.kind in ("part", "roman") and (leading.letter or leading.roman):
+        labels.insert(0, leading.letter if leading.letter and leading.letter not in ROMANS[1:] else leading.roman)
+    if len(labels) < 2 or not _in_sequence(labels):
+        return [line]
+    pieces, start = [], 0
+    for begin, end, _ in cuts:
+        pieces.append(line[start:begin])
+        start = end
+    pieces.append(line[start:])
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _in_sequence(labels: list[str]) -> bool:
+    if all(label in ROMANS for label in labels) and labels[0] == "i":
+        return labels == ROMANS[: len(labels)]
+    if all(len(label) == 1 for label in labels):
+        return all(ord(b) - ord(a) == 1 for a, b in zip(labels, labels[1:]))
+    return False
 
 
 def _expected_sub(part: Node) -> str:
