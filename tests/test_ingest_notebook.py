@@ -115,3 +115,15 @@ def test_malformed_notebooks_are_one_line(tmp_path, content, message):
     with pytest.raises(TabenchError, match=message) as info:
         load_problem_set(path)
     assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_code_cell_opening_with_a_solution_comment_is_solution_code(tmp_path):
+    notebook = v4.new_notebook(cells=[
+        v4.new_markdown_cell("## Question 1\n\nWrite `mean(xs)`."),
+        v4.new_code_cell("# SOLUTION\ndef mean(xs):\n    return sum(xs) / len(xs)"),
+        v4.new_markdown_cell("## Question 2\n\nWhat does `mean([])` raise?\n\n**Answer:** ZeroDivisionError"),
+    ])
+    problem_set = load_problem_set(_write(tmp_path, notebook))
+    first = problem_set.part("1")
+    assert "return sum(xs) / len(xs)" in first.solution and "def mean" not in first.prompt
+    assert problem_set.part("2").solution == "ZeroDivisionError"

@@ -10,6 +10,7 @@ sees the notebook (a notebook's outputs can be most of its size). Solutions are 
 | `### BEGIN SOLUTION` ... `### END SOLUTION` in a code cell | nbgrader | the lines between are solution code |
 | `# BEGIN SOLUTION` ... `# END SOLUTION` in a code cell, or as raw cells around cells | otter-grader | the same |
 | `x = 2  # SOLUTION` | otter-grader | that line is solution code |
+| a code cell whose first line is `# SOLUTION` | hand-made solution notebooks | the cell is solution code |
 | raw cells `# BEGIN TESTS` ... `# END TESTS` | otter-grader | hidden tests: dropped |
 """
 
@@ -26,6 +27,7 @@ from .markdown import parse_markdown
 _BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\b.*$")
 _END = re.compile(r"^\s*#+\s*END SOLUTION\b.*$")
 _SOLUTION_LINE = re.compile(r"#\s*SOLUTION(?:\s+NO PROMPT)?\s*$")
+_SOLUTION_CELL = re.compile(r"^\s*#+\s*solution\s*:?\s*$", re.I)
 _RAW_MARKER = re.compile(r"^\s*#\s*(BEGIN|END)\s+(SOLUTION|TESTS|QUESTION|PROMPT)\b", re.I)
 
 
@@ -121,6 +123,11 @@ def _code(source: str, language: str, whole_solution: bool) -> str:
     """A code cell as fenced code, its solution lines (between markers, or marked '# SOLUTION') as solution."""
     if whole_solution:
         return _fence(source, language)
+    lines = source.split("\n")
+    first = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if first is not None and _SOLUTION_CELL.match(lines[first]):  # a cell that opens with "# SOLUTION"
+        code = "\n".join(lines[first + 1 :])
+        return f"BEGIN SOLUTION\n\n{_fence(code, language)}\n\nEND SOLUTION" if code.strip() else ""
     pieces: list[str] = []
     run: list[str] = []
     solution = False
