@@ -155,11 +155,39 @@ SOLUTION_BOXES = r"""\documentclass[addpoints]{exam}
 \end{document}
 """
 
+COLOURED = r"""\documentclass[addpoints]{exam}
+\usepackage{amsmath,xcolor}
+\qformat{\color{blue}\textbf{Question \thequestion}\hfill\textbf{(\totalpoints~points)}}
+\SolutionEmphasis{\color{red}}
+\unframedsolutions
+\renewcommand{\solutiontitle}{}
+\CorrectChoiceEmphasis{\color{red}}
+\begin{document}
+\begin{center}\color{blue}\Large Networks --- Quiz 4\end{center}
+\begin{questions}
+\question[3] How many edges does a complete graph on 5 vertices have?
+\begin{solution} It has $\binom{5}{2} = 10$ edges, one for each pair of vertices. \end{solution}
+\question
+\begin{parts}
+\part[2] Which traversal visits vertices in order of distance from the start?
+\begin{choices}
+\choice depth-first search
+\CorrectChoice breadth-first search
+\choice topological sort
+\end{choices}
+\part[2] Name an algorithm for shortest paths with non-negative edge weights.
+\begin{solution} Dijkstra's algorithm, which always settles the closest vertex not yet settled. \end{solution}
+\end{parts}
+\end{questions}
+\end{document}
+"""
+
 OWN = {
     "own_default": (DEFAULT_STYLE, "1.a 1.b.i 1.b.ii 2 3 4".split()),
     "own_titled": (TITLED_STYLE, "1.a 1.b 2 3".split()),
     "own_two_column": (TWO_COLUMN, [f"{n}.{p}" for n in range(1, 9) for p in "ab"]),
     "own_solution_boxes": (SOLUTION_BOXES, "1 2.a 2.b 3".split()),
+    "own_coloured": (COLOURED, "1 2.a 2.b".split()),
 }
 
 CORPUS_EXPECTED = {
@@ -215,6 +243,15 @@ def test_choice_keys_round_trip(compiled):
     for problem_set in (own, titled):
         for part in problem_set.parts():  # what a student sees sets no option apart
             assert "●" not in part.prompt and "☒" not in part.prompt and "**Poisson**" not in part.prompt
+
+
+def test_solutions_in_colour_without_markers(compiled):
+    problem_set = compiled["own_coloured"]  # blue headers, solutions and the correct choice in red, no "Solution:"
+    assert problem_set.part("1").solution.startswith("It has")
+    assert "10 edges" not in problem_set.part("1").prompt
+    assert _keyed(problem_set.part("2.a")) == ["breadth-first search"]
+    assert problem_set.part("2.b").solution.startswith("Dijkstra")
+    assert problem_set.title == "Networks — Quiz 4"
 
 
 def test_points_and_titles_round_trip(compiled):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .labels import read_label
 from .pdf_lines import Char, Line, Piece, glyph, is_bold
 
 BUBBLES = "○◯☐□⃝"
@@ -30,21 +31,28 @@ def in_link(page, char: Char) -> bool:
     return any(box.contains(char.x0, char.top, char.x1, char.bottom) for box in page.links)
 
 
-def solution_colour(pages, lines_by_page: dict[int, list[Line]]) -> tuple | None:
-    """The colour solutions are printed in: the commonest colour of ordinary text (not code, not links)."""
+def solution_colour(pages, lines_by_page: dict[int, list[Line]], body: float) -> tuple | None:
+    """The colour solutions are printed in: the commonest colour of ordinary text (not code, not links, not bold
+    or large print such as coloured titles, not lines that start with a question's or part's label)."""
     by_number = {page.number: page for page in pages}
     counts: Counter = Counter()
     for number, lines in lines_by_page.items():
         for line in lines:
-            if line.mono:
-                continue  # syntax highlighting colours code, not answers
+            if line.mono or starts_with_label(line):
+                continue  # syntax highlighting colours code, not answers; a coloured header is a header
             for char in line.chars:
-                if char.colour is not None and not in_link(by_number[number], char):
+                if char.colour is not None and not is_bold(char.font) and char.size <= 1.1 * body \
+                        and not in_link(by_number[number], char):
                     counts[colour_key(char.colour)] += 1
     if not counts:
         return None
     colour, count = counts.most_common(1)[0]
     return colour if count >= 20 else None
+
+
+def starts_with_label(line: Line) -> bool:
+    label = read_label(line.plain())
+    return label is not None and label.kind in ("question", "question_part", "part", "roman")
 
 
 def coloured(page, line: Line, colour: tuple | None, share: float) -> bool:

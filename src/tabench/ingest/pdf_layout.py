@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .labels import read_label
 from .pdf_keys import (BUBBLES, CHECKS, FILLED, coloured, highlighted, is_option_line, keyed_options, lettered,
-                       mark_options, run_is_key, solution_colour)
+                       mark_options, run_is_key, solution_colour, starts_with_label)
 from .pdf_lines import Char, Line, Piece, body_size, build_lines, pieces
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
@@ -84,7 +84,7 @@ def layout_markdown(pages: list[Page]) -> Layout:
     lines_by_page = {page.number: _reading_order(build_lines(page.number, page.chars, body), page.width, body)
                      for page in pages}
     _drop_furniture(pages, lines_by_page, body)
-    colour = solution_colour(pages, lines_by_page)
+    colour = solution_colour(pages, lines_by_page, body)
     writer = _Writer(body, tex_roman_is_text, colour, _title_line(pages, lines_by_page, body))
     for page in pages:
         writer.page(page, lines_by_page[page.number])
@@ -238,7 +238,8 @@ class _Writer:
         if plain and all(ch in CHECKS + BUBBLES for ch in plain.replace(" ", "")):
             self.mark = "☒" if any(ch in CHECKS for ch in plain) else "○"
             return
-        if line.mono and not coloured(page, line, self.colour, 0.8):
+        in_colour = coloured(page, line, self.colour, 0.8) and not starts_with_label(line)  # a header stays one
+        if line.mono and not in_colour:
             self._flush_solution()
             self.code.append(line)
             return
@@ -255,7 +256,7 @@ class _Writer:
             self.options.append((self._text(page, line, runs, blank_colour=False), line, options))
             return
         self._flush_options()
-        if coloured(page, line, self.colour, 0.8):
+        if in_colour:
             self.solution.append((self._text(page, line, runs, blank_colour=False), line))
             return
         self._flush_solution()

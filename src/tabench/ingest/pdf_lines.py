@@ -50,6 +50,7 @@ class Line:
     baseline: float
     size: float
     scripts: list[Char] = field(default_factory=list)  # smaller characters set above or below the baseline
+    hidden: int = 0  # glyphs without text set with this line (pieces of big brackets): the math was not all read
 
     @property
     def top(self) -> float:
@@ -74,7 +75,7 @@ class Line:
     @property
     def lossy(self) -> bool:
         """Set in lines: sub/superscripts, fractions, big operators or glyphs without Unicode were rebuilt."""
-        return bool(self.scripts) or any(_is_big_operator(c) or _CID.search(c.text) for c in self.chars)
+        return bool(self.scripts or self.hidden) or any(_is_big_operator(c) or _CID.search(c.text) for c in self.chars)
 
     def plain(self) -> str:
         """The line's text without markup (for comparing lines across pages)."""
@@ -113,7 +114,8 @@ def body_size(chars: list[Char]) -> float:
 
 def build_lines(page_number: int, chars: list[Char], body: float) -> list[Line]:
     """Characters grouped into lines by baseline, scripts attached to the line they belong to, top to bottom."""
-    ordered = sorted((c for c in chars if c.text.strip()), key=lambda c: (round(c.baseline, 1), c.x0))
+    visible = [c for c in chars if c.text.strip() and glyph(c)]
+    ordered = sorted(visible, key=lambda c: (round(c.baseline, 1), c.x0))
     rows: list[Line] = []
     for char in ordered:
         row = rows[-1] if rows else None
@@ -131,6 +133,10 @@ def build_lines(page_number: int, chars: list[Char], body: float) -> list[Line]:
             lines.append(row)
         else:
             host.scripts.extend(row.chars)
+    for char in (c for c in chars if c.text.strip() and not glyph(c)):
+        host = _host(Line(page_number, [char], char.baseline, char.size), lines, 2 * body)
+        if host is not None:
+            host.hidden += 1
     for line in lines:
         line.chars.sort(key=lambda c: c.x0)
         line.scripts.sort(key=lambda c: c.x0)
@@ -144,6 +150,8 @@ def _is_script_row(row: Line, body: float) -> bool:
 def _host(row: Line, lines: list[Line], body: float) -> Line | None:
     """The full-size line a row of small characters is set against (within 0.75 of a line height, overlapping)."""
     best, distance = None, 0.75 * body
+    if not lines:
+        return None
     for line in lines:
         gap = abs(line.baseline - row.baseline)
         overlaps = row.x0 < line.x1 + body and row.x1 > line.x0 - body
