@@ -52,21 +52,15 @@ class Line:
     scripts: list[Char] = field(default_factory=list)  # smaller characters set above or below the baseline
     hidden: int = 0  # glyphs without text set with this line (pieces of big brackets): the math was not all read
 
-    @property
-    def top(self) -> float:
-        return min(c.top for c in self.chars + self.scripts)
+    def box(self) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) around the line's characters, scripts included."""
+        chars = self.chars + self.scripts
+        return min(c.x0 for c in chars), min(c.top for c in chars), max(c.x1 for c in chars), max(c.bottom for c in chars)
 
-    @property
-    def bottom(self) -> float:
-        return max(c.bottom for c in self.chars + self.scripts)
-
-    @property
-    def x0(self) -> float:
-        return min(c.x0 for c in self.chars + self.scripts)
-
-    @property
-    def x1(self) -> float:
-        return max(c.x1 for c in self.chars + self.scripts)
+    x0 = property(lambda self: self.box()[0])
+    top = property(lambda self: self.box()[1])
+    x1 = property(lambda self: self.box()[2])
+    bottom = property(lambda self: self.box()[3])
 
     @property
     def mono(self) -> bool:
