@@ -128,9 +128,10 @@ def _spans(line: Line, gutter: float, body: float) -> bool:
 def _gutter(lines: list[Line], width: float, body: float) -> float | None:
     if len(lines) < 12:
         return None
+    spans = [(line.x0, line.x1, _gaps(line, body)) for line in lines]
     best, best_crossing = None, len(lines)
     for step in range(int(0.3 * width), int(0.7 * width), 2):
-        crossing = sum(1 for line in lines if line.x0 < step < line.x1 and _crosses(line, step, body))
+        crossing = sum(1 for x0, x1, gaps in spans if x0 < step < x1 and not any(a <= step <= b for a, b in gaps))
         if crossing < best_crossing:
             best, best_crossing = float(step), crossing
     if best is None or best_crossing > 0.15 * len(lines):
@@ -140,12 +141,10 @@ def _gutter(lines: list[Line], width: float, body: float) -> float | None:
     return best if left >= 0.3 * len(lines) and right >= 0.3 * len(lines) else None
 
 
-def _crosses(line: Line, x: float, body: float) -> bool:
-    if any(c.x0 < x < c.x1 for c in line.chars):
-        return True
-    before = [c.x1 for c in line.chars if c.x1 <= x]
-    after = [c.x0 for c in line.chars if c.x0 >= x]
-    return bool(before and after) and min(after) - max(before) < 1.5 * body
+def _gaps(line: Line, body: float) -> list[tuple[float, float]]:
+    """Spaces in a line wide enough to be a column gutter."""
+    chars = sorted(line.chars, key=lambda c: c.x0)
+    return [(a.x1, b.x0) for a, b in zip(chars, chars[1:]) if b.x0 - a.x1 >= 1.5 * body]
 
 
 def _folded(text: str) -> str:

@@ -121,14 +121,16 @@ def build_lines(page_number: int, chars: list[Char], body: float) -> list[Line]:
         row.size = max(c.size for c in row.chars)
     lines = [row for row in rows if not _is_script_row(row, body)]
     scripts = [row for row in rows if _is_script_row(row, body)]
+    boxes = {id(line): line.box() for line in lines}
     for row in scripts:
-        host = _host(row, lines, body)
+        host = _host(row, lines, body, boxes)
         if host is None:
             lines.append(row)
+            boxes[id(row)] = row.box()
         else:
             host.scripts.extend(row.chars)
     for char in (c for c in chars if c.text.strip() and not glyph(c)):
-        host = _host(Line(page_number, [char], char.baseline, char.size), lines, 2 * body)
+        host = _host(Line(page_number, [char], char.baseline, char.size), lines, 2 * body, boxes)
         if host is not None:
             host.hidden += 1
     for line in lines:
@@ -141,15 +143,15 @@ def _is_script_row(row: Line, body: float) -> bool:
     return row.size < 0.85 * body
 
 
-def _host(row: Line, lines: list[Line], body: float) -> Line | None:
-    """The full-size line a row of small characters is set against (within 0.75 of a line height, overlapping)."""
+def _host(row: Line, lines: list[Line], body: float, boxes: dict[int, tuple] | None = None) -> Line | None:
+    """The full-size line a row of small characters is set against (within 0.75 of a line height, overlapping).
+    `boxes` holds the lines' boxes, measured once."""
     best, distance = None, 0.75 * body
-    if not lines:
-        return None
+    x0, _, x1, _ = row.box()
     for line in lines:
+        line_x0, _, line_x1, _ = boxes[id(line)] if boxes else line.box()
         gap = abs(line.baseline - row.baseline)
-        overlaps = row.x0 < line.x1 + body and row.x1 > line.x0 - body
-        if overlaps and gap <= distance:
+        if x0 < line_x1 + body and x1 > line_x0 - body and gap <= distance:
             best, distance = line, gap
     return best
 
