@@ -278,3 +278,12 @@ def test_exam_parts_the_judge_may_decide(exam):
     for part in free:
         answer = f"My answer to {part.id}: it follows from the definitions."
         assert plan(exam, part, answer, grade_part(part, answer), TEMPLATES) is not None
+
+
+def test_a_key_read_from_garbled_math_goes_to_the_judge_and_keeps_its_tag(exam):
+    part = exam.part("6.a").model_copy(deep=True)
+    part.blanks[0].unreliable = "rebuilt from PDF math"  # as PDF ingest marks a key it could not read for sure
+    request = plan(exam, part, "20", grade_part(part, "20"), TEMPLATES)
+    assert request is not None and request.graded == ["answer"]
+    verdict = decide(request, [vote_ballot("correct", 1.0)]).verdict
+    assert verdict.verdict == "correct" and verdict.method == "judge" and "unreliable_key" in verdict.tags

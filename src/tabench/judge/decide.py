@@ -105,7 +105,9 @@ def decide(request: JudgeRequest, ballots: list[Ballot]) -> Decision:
     fraction = sum(v.fraction for v in majority) / len(majority)
     tags = list(dict.fromkeys(tag for v in majority for tag in v.tags))
     first = majority[0]
-    checks = [(blank_id, Check(top, fraction, "judge", first.explanation, check.extracted, tuple(tags))
+    # a judged field keeps what its check noted (e.g. unreliable_key: the reference's math was garbled)
+    checks = [(blank_id, Check(top, fraction, "judge", first.explanation, check.extracted,
+                               tuple(dict.fromkeys(tags + list(check.tags))))
                if blank_id in request.graded else check) for blank_id, check in request.checks]
     verdict = combine_checks(checks, request.points, request.part, request.submission)
     verdict.method = "judge"
@@ -119,8 +121,8 @@ def decide(request: JudgeRequest, ballots: list[Ballot]) -> Decision:
 
 
 def _undecided(request: JudgeRequest, ballots: list[Ballot], counts: Counter) -> Decision:
-    checks = [(blank_id, Check.review("judge", "", check.extracted) if blank_id in request.graded else check)
-              for blank_id, check in request.checks]
+    checks = [(blank_id, Check.review("judge", "", check.extracted, *check.tags) if blank_id in request.graded
+               else check) for blank_id, check in request.checks]
     verdict = combine_checks(checks, request.points, request.part, request.submission)
     verdict.method = "judge"
     verdict.verdict = "needs_review"
