@@ -1,0 +1,367 @@
+"""Math from answers, parsed and written again from an allowlist, for LaTeX and Markdown reports (pure).
+
+A formula is never copied into a LaTeX file as it was written. pylatexenc parses it into macros, groups,
+environments and characters; every macro and environment must be on the tables below, every character on
+the character list; then the formula is written again from that parse. What comes out can only hold what
+the tables allow: a superscript is always written `^{…}` (so TeX's `^^5c` hex escapes cannot form),
+`\\text{…}` holds escaped text, `&` and `\\\\` appear only inside an allowed environment. Anything else
+(an unknown macro, a comment, `#`, nested `$`, unbalanced braces or `\\left`/`\\right`, a formula too long
+or too deep) makes `rewrite` return None, and the report shows the formula's source as escaped text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pylatexenc.latexwalker import (
+    LatexCharsNode,
+    LatexEnvironmentNode,
+    LatexGroupNode,
+    LatexMacroNode,
+    LatexSpecialsNode,
+    LatexWalker,
+    LatexWalkerError,
+)
+from pylatexenc.macrospec import EnvironmentSpec, LatexContextDb, MacroSpec, SpecialsSpec
+
+from .texchars import tex_text
+
+MAX_MATH_CHARS = 2000
+MAX_DEPTH = 40
+
+# Macros written as they are, with no argument. Example per group: `\alpha`, `\leq`, `\sum`, `\quad`, `\{`.
+SYMBOLS = set(
+    """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi rho
+    varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi
+    Omega digamma
+    leq geq neq le ge ne approx sim simeq cong equiv propto ll gg prec succ preceq succeq doteq asymp models
+    in notin ni subset subseteq supset supseteq subsetneq cup cap setminus emptyset varnothing mid nmid parallel perp
+    forall exists nexists neg lnot land lor wedge vee implies iff to gets mapsto rightarrow leftarrow Rightarrow
+    Leftarrow leftrightarrow Leftrightarrow longrightarrow longleftarrow Longrightarrow uparrow downarrow
+    hookrightarrow rightharpoonup
+    sum prod coprod int iint iiint oint bigcup bigcap bigoplus bigotimes bigvee bigwedge
+    lim liminf limsup sup inf max min arg argmax argmin det dim exp log ln lg sin cos tan cot sec csc sinh cosh tanh
+    arcsin arccos arctan ker deg gcd Pr
+    cdot times div pm mp ast star circ bullet odot otimes oplus ominus oslash dagger ddagger wr amalg
+    infty partial nabla ell hbar imath jmath Re Im aleph wp prime top bot intercal angle triangle square Box
+    ldots cdots dots vdots ddots dotsc dotsb dotsm
+    langle rangle lVert rVert Vert vert lfloor rfloor lceil rceil backslash
+    quad qquad displaystyle textstyle scriptstyle limits nolimits
+    checkmark surd flat sharp natural clubsuit diamondsuit heartsuit spadesuit""".split()
+)
+CONTROL_SYMBOLS = set(",;:! {}|%&#_$") | {"\\"}
+# Macros that take the next atom: a delimiter (`\left(`), or a relation to negate (`\not=`).
+PREFIXES = {"left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl",
+            "biggr", "Biggl", "Biggr", "not"}
+DELIMITER_CHARS = set("()[]|./<>")
+DELIMITER_MACROS = {"{", "}", "|", "langle", "rangle", "lVert", "rVert", "Vert", "vert", "lfloor", "rfloor",
+                    "lceil", "rceil", "backslash", "uparrow", "downarrow"}
+# Macros with math arguments, by argument spec. Example: `\frac{a}{b}` ("{{"), `\sqrt[3]{x}` ("[{").
+WITH_ARGUMENTS = {
+    "{": """mathbf mathrm mathit mathcal mathbb mathsf mathtt mathfrak boldsymbol hat widehat bar tilde widetilde vec
+         dot ddot overline underline underbrace overbrace overrightarrow overleftarrow boxed pmod""".split(),
+    "{{": "frac dfrac tfrac cfrac binom dbinom tbinom stackrel overset underset".split(),
+    "[{": ["sqrt"],
+}
+# Macros whose argument is text: written with every character escaped. Example: `\text{for all } x`.
+TEXT_ARGUMENTS = {"text", "textrm", "textbf", "textit", "textsf", "texttt", "textnormal", "mbox", "operatorname"}
+# Another spelling, written as the macro that needs no extra package. Example: `\bm{x}` -> `\boldsymbol{x}`.
+RENAMED = {"bm": "boldsymbol", "mathscr": "mathcal", "lt": "<", "gt": ">", "lbrace": "{", "rbrace": "}",
+           "vartriangle": "triangle", "thicksim": "sim", "R": "mathbb{R}"}
+# Dropped without a trace: numbering and labels. Example: `x = 1 \nonumber`.
+DROPPED = {"nonumber", "notag"}
+DROPPED_WITH_ARGUMENT = {"label"}
+
+# Environments: their name in LaTeX output, their name for latex2mathml, whether the body is a table (`&`, `\\`).
+@dataclass(frozen=True)
+class Environment:
+    latex: str
+    mathml: str
+    table: bool = True
+
+
+ENVIRONMENTS = {
+    # amsmath's display environments cannot sit inside \[ \]: written as their inner forms.
+    "align": Environment("aligned", "align*"), "align*": Environment("aligned", "align*"),
+    "aligned": Environment("aligned", "align*"), "split": Environment("aligned", "split"),
+    "alignat": Environment("aligned", "align*"), "alignat*": Environment("aligned", "align*"),
+    "flalign": Environment("aligned", "align*"), "flalign*": Environment("aligned", "align*"),
+    "eqnarray": Environment("aligned", "align*"), "eqnarray*": Environment("aligned", "align*"),
+    "gather": Environment("gathered", "array"), "gather*": Environment("gathered", "array"),
+    "gathered": Environment("gathered", "array"), "multline": Environment("gathered", "array"),
+    "multline*": Environment("gathered", "array"),
+    "equation": Environment("", "", table=False), "equation*": Environment("", "", table=False),
+    "displaymath": Environment("", "", table=False),
+    "matrix": Environment("matrix", "matrix"), "pmatrix": Environment("pmatrix", "pmatrix"),
+    "bmatrix": Environment("bmatrix", "bmatrix"), "Bmatrix": Environment("Bmatrix", "Bmatrix"),
+    "vmatrix": Environment("vmatrix", "vmatrix"), "Vmatrix": Environment("Vmatrix", "Vmatrix"),
+    "smallmatrix": Environment("smallmatrix", "smallmatrix"), "cases": Environment("cases", "cases"),
+    "array": Environment("array", "array"),
+}
+PLAIN_CHARACTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 +-*/=<>()[].,;:!?'|@\"~")
+# Unicode in formulas, written as macros. Greek letters are found by their Unicode names (α -> \alpha).
+UNICODE_MATH = {
+    "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "∼": r"\sim", "≡": r"\equiv", "∝": r"\propto",
+    "×": r"\times", "·": r"\cdot", "⋅": r"\cdot", "÷": r"\div", "±": r"\pm", "∓": r"\mp", "∗": r"\ast",
+    "∞": r"\infty", "∂": r"\partial", "∇": r"\nabla", "∑": r"\sum", "∏": r"\prod", "∫": r"\int", "√": r"\surd",
+    "∈": r"\in", "∉": r"\notin", "⊂": r"\subset", "⊆": r"\subseteq", "⊃": r"\supset", "⊇": r"\supseteq",
+    "∪": r"\cup", "∩": r"\cap", "∅": r"\emptyset", "∀": r"\forall", "∃": r"\exists", "¬": r"\neg",
+    "∧": r"\land", "∨": r"\lor", "→": r"\rightarrow", "←": r"\leftarrow", "⇒": r"\Rightarrow", "⇐": r"\Leftarrow",
+    "↔": r"\leftrightarrow", "⇔": r"\Leftrightarrow", "↦": r"\mapsto", "⟨": r"\langle", "⟩": r"\rangle",
+    "‖": r"\Vert", "…": r"\ldots", "⋯": r"\cdots", "∘": r"\circ", "⊙": r"\odot", "⊗": r"\otimes", "⊕": r"\oplus",
+    "′": r"'", "″": r"''", "°": r"^{\circ}", "ℓ": r"\ell", "ℏ": r"\hbar", "⊤": r"\top", "⊥": r"\perp",
+    "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}", "ℤ": r"\mathbb{Z}", "ℚ": r"\mathbb{Q}", "ℂ": r"\mathbb{C}",
+    "−": "-", "–": "-", "\u00a0": " ", "\u2009": r"\,", "\u200a": r"\,", "\u2002": r"\;",
+    "²": "^{2}", "³": "^{3}", "¹": "^{1}", "⁻": "^{-}", "₀": "_{0}", "₁": "_{1}", "₂": "_{2}",
+}
+_GREEK_NAMES = {"final sigma": "varsigma", "lamda": "lambda"}
+
+
+def _arguments(node) -> list:
+    return list(node.nodeargd.argnlist) if node.nodeargd and node.nodeargd.argnlist else []
+
+
+class Rejected(Exception):
+    """The formula holds something the allowlist does not; its source is shown as text instead."""
+
+
+def _context() -> LatexContextDb:
+    db = LatexContextDb()
+    macros = [MacroSpec(name, spec) for spec, names in WITH_ARGUMENTS.items() for name in names]
+    macros += [MacroSpec(name, "{") for name in TEXT_ARGUMENTS | DROPPED_WITH_ARGUMENT]
+    macros += [MacroSpec("operatorname", "*{"), MacroSpec("\\", ""), MacroSpec("tag", "*{")]
+    environments = [EnvironmentSpec("array", "{")] + [EnvironmentSpec(name, "") for name in ENVIRONMENTS
+                                                      if name != "array"]
+    db.add_context_category("tabench-math", macros=macros, environments=environments, specials=[SpecialsSpec("&")])
+    db.set_unknown_macro_spec(MacroSpec("", ""))
+    db.set_unknown_environment_spec(EnvironmentSpec("", ""))
+    return db
+
+
+_CONTEXT = _context()
+
+
+def rewrite(latex: str, target: str = "latex") -> str | None:
+    """The formula written again from its parse (`target` "latex" or "mathml", which differ only in the names of
+    environments), or None when anything in it is off the allowlist."""
+    if len(latex) > MAX_MATH_CHARS or _brace_depth(latex) > MAX_DEPTH:
+        return None
+    try:
+        nodes, _, _ = LatexWalker(latex, latex_context=_CONTEXT, tolerant_parsing=False).get_latex_nodes(pos=0)
+        return _Writer(target).nodes(nodes, table=False).strip()
+    except (Rejected, LatexWalkerError, RecursionError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _brace_depth(latex: str) -> int:
+    depth = deepest = 0
+    for char in latex:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    return deepest
+
+
+def _unicode_math(char: str) -> str:
+    if char in UNICODE_MATH:
+        return UNICODE_MATH[char]
+    name = unicodedata.name(char, "").lower()
+    for prefix, upper in (("greek small letter ", False), ("greek capital letter ", True)):
+        if name.startswith(prefix):
+            letter = _GREEK_NAMES.get(name[len(prefix):], name[len(prefix):])
+            macro = letter.capitalize() if upper else letter
+            if macro in SYMBOLS:
+                return "\\" + macro + " "
+    raise Rejected(f"character {char!r}")
+
+
+class _Writer:
+    def __init__(self, target: str):
+        self.target = target
+
+    def nodes(self, nodes, table: bool) -> str:
+        atoms = self._atoms(nodes)
+        out: list[str] = []
+        index = 0
+        opened = 0  # \left ... \right must balance inside each group
+        scripts: set[str] = set()  # the scripts the current base already has: x^2^3 is refused
+        while index < len(atoms):
+            atom = atoms[index]
+            index += 1
+            if isinstance(atom, str) and atom in "^_":
+                argument, index = self._next_atom(atoms, index)
+                if (isinstance(argument, str) and argument in "^_") or atom in scripts:
+                    raise Rejected("double script")
+                scripts.add(atom)
+                inner = self.nodes(argument.nodelist, table=False) if isinstance(argument, LatexGroupNode) \
+                    and argument.delimiters == ("{", "}") else self.atom(argument, table=False)
+                out.append(atom + "{" + inner + "}")
+                continue
+            if not (isinstance(atom, str) and (atom.isspace() or atom == "'")):
+                scripts.clear()
+            if isinstance(atom, LatexMacroNode) and atom.macroname in PREFIXES:
+                delimiter, index = self._next_atom(atoms, index)
+                name = atom.macroname
+                if name == "not":
+                    out.append("\\not " + self.atom(delimiter, table=False))
+                    continue
+                out.append("\\" + name + self._delimiter(delimiter))
+                opened += (name == "left") - (name == "right")
+                if opened < 0:
+                    raise Rejected("\\right before \\left")
+                continue
+            out.append(self.atom(atom, table))
+        if opened:
+            raise Rejected("unbalanced \\left")
+        return "".join(out)
+
+    def _atoms(self, nodes) -> list:
+        """Characters one by one, other nodes whole; comments and nested math are refused."""
+        atoms: list = []
+        for node in nodes or []:
+            if node is None:
+                continue
+            if isinstance(node, LatexCharsNode):
+                atoms.extend(node.chars)
+            elif isinstance(node, (LatexMacroNode, LatexGroupNode, LatexEnvironmentNode, LatexSpecialsNode)):
+                atoms.append(node)
+            else:
+                raise Rejected(type(node).__name__)
+        return atoms
+
+    @staticmethod
+    def _next_atom(atoms: list, index: int):
+        while index < len(atoms) and isinstance(atoms[index], str) and atoms[index].isspace():
+            index += 1
+        if index >= len(atoms):
+            raise Rejected("nothing after a script or a delimiter macro")
+        return atoms[index], index + 1
+
+    def _delimiter(self, atom) -> str:
+        if isinstance(atom, str) and atom in DELIMITER_CHARS:
+            return atom
+        if isinstance(atom, LatexMacroNode) and atom.macroname in DELIMITER_MACROS and not _arguments(atom):
+            return "\\" + atom.macroname + ("" if not atom.macroname.isalpha() else " ")
+        raise Rejected("not a delimiter")
+
+    def atom(self, atom, table: bool) -> str:
+        if isinstance(atom, str):
+            return self._char(atom, table)
+        if isinstance(atom, LatexGroupNode):
+            if atom.delimiters != ("{", "}"):
+                raise Rejected("bracket group")
+            return "{" + self.nodes(atom.nodelist, table=False) + "}"
+        if isinstance(atom, LatexSpecialsNode):
+            if atom.specials_chars == "&" and table:
+                return "&"
+            raise Rejected(f"special {atom.specials_chars!r}")
+        if isinstance(atom, LatexEnvironmentNode):
+            return self._environment(atom)
+        return self._macro(atom, table)
+
+    def _char(self, char: str, table: bool) -> str:
+        if char in PLAIN_CHARACTERS:
+            return char
+        if char in "\n\t\r":
+            return " "
+        if char == "&" and table:
+            return "&"
+        if ord(char) > 127:
+            return _unicode_math(char)
+        raise Rejected(f"character {char!r}")
+
+    def _macro(self, node: LatexMacroNode, table: bool) -> str:
+        name = node.macroname
+        arguments = _arguments(node)
+        if name in DROPPED or name in DROPPED_WITH_ARGUMENT:
+            return " "
+        if name == "tag":
+            return "\\qquad(\\text{" + self._text(arguments[-1]) + "})"
+        if name in RENAMED:
+            renamed = RENAMED[name]
+            return renamed if not renamed[0].isalpha() else "\\" + renamed + " "
+        if name == "\\":
+            if not table:
+                raise Rejected("line break outside a table")
+            return "\\\\{}"
+        if name in CONTROL_SYMBOLS:
+            if name in "&#_$%{}|" or name in ",;:! ":
+                return "\\" + name
+            raise Rejected(f"control symbol {name!r}")
+        if name in SYMBOLS:
+            return "\\" + name + " "
+        if name in TEXT_ARGUMENTS:
+            star = "*" if name == "operatorname" and arguments and arguments[0] is not None else ""
+            text = self._text(arguments[-1])
+            if name == "operatorname" and not text.replace(" ", "").isalpha():
+                raise Rejected("operator name")
+            return "\\" + name + star + "{" + text + "}"
+        for spec, names in WITH_ARGUMENTS.items():
+            if name in names:
+                written = "\\" + name
+                for kind, argument in zip(spec, arguments):
+                    if argument is None:
+                        continue
+                    inner = self._argument(argument)
+                    written += "[" + inner + "]" if kind == "[" else "{" + inner + "}"
+                return written
+        raise Rejected(f"macro \\{name}")
+
+    def _argument(self, node) -> str:
+        if isinstance(node, LatexGroupNode):
+            return self.nodes(node.nodelist, table=False)
+        return self.nodes([node], table=False)
+
+    def _text(self, node) -> str:
+        """The argument of \\text{…}: characters (and groups of them), written as escaped text."""
+        if node is None:
+            raise Rejected("missing text")
+        pieces: list[str] = []
+        for child in (node.nodelist if isinstance(node, LatexGroupNode) else [node]):
+            if isinstance(child, LatexCharsNode):
+                pieces.append(child.chars)
+            elif isinstance(child, LatexGroupNode):
+                pieces.append(self._plain(child))
+            elif isinstance(child, LatexMacroNode) and child.macroname in "&#_$%{} ,;:!" and not _arguments(child):
+                pieces.append(child.macroname if child.macroname not in ",;:!" else " ")
+            elif isinstance(child, LatexSpecialsNode):
+                pieces.append(child.specials_chars)
+            else:
+                raise Rejected("markup inside text")
+        text = re.sub(r"\s+", " ", "".join(pieces))
+        if self.target == "mathml":  # latex2mathml copies the text as it is; the MathML allowlist checks it after
+            return "".join(char for char in text if char not in "{}\\")
+        return tex_text(text)
+
+    def _plain(self, group: LatexGroupNode) -> str:
+        if not all(isinstance(child, LatexCharsNode) for child in group.nodelist):
+            raise Rejected("markup inside text")
+        return "".join(child.chars for child in group.nodelist)
+
+    def _environment(self, node: LatexEnvironmentNode) -> str:
+        environment = ENVIRONMENTS.get(node.environmentname)
+        if environment is None:
+            raise Rejected(f"environment {node.environmentname}")
+        body = self.nodes(node.nodelist, table=environment.table)
+        name = environment.latex if self.target == "latex" else environment.mathml
+        if not name:
+            return body
+        columns = ""
+        if node.environmentname == "array" or name == "array":
+            columns = self._columns(node)
+        return "\\begin{" + name + "}" + columns + body + "\\end{" + name + "}"
+
+    @staticmethod
+    def _columns(node: LatexEnvironmentNode) -> str:
+        arguments = node.nodeargd.argnlist if node.nodeargd else []
+        if node.environmentname != "array":
+            return "{c}"
+        spec = "".join(child.chars for child in arguments[0].nodelist if isinstance(child, LatexCharsNode)) \
+            if arguments and arguments[0] is not None else ""
+        if not spec or any(char not in "lcr| " for char in spec) or len(spec) > 40:
+            raise Rejected("array columns")
+        return "{" + spec + "}"

@@ -1,0 +1,134 @@
+"""Markdown text (an answer, a prompt, a comment) as safe HTML: escaped, math as sanitised MathML (pure).
+
+Nothing from the text becomes live: links and images are shown as their text and address (a report embeds
+nothing remote and links nowhere an answer chose), and raw HTML stays text.
+"""
+
+from __future__ import annotations
+
+import html
+
+from markdown_it.tree import SyntaxTreeNode
+
+from .mathml import mathml
+from .markup import Writer, math_source, parse, parse_inline
+from .texmath import rewrite
+
+_ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+
+
+def math_html(latex: str, display: bool, source: str) -> str:
+    """MathML for a formula (written again from its parse when the allowlist takes it), else its source."""
+    normalized = rewrite(latex, target="mathml")
+    rendered = mathml(normalized if normalized is not None else latex, display)
+    if rendered is None:
+        return f'<code class="tex">{html.escape(source)}</code>'
+    return f'<div class="display-math">{rendered}</div>' if display else rendered
+
+
+class HtmlWriter(Writer):
+    def __init__(self, heading_shift: int = 3):
+        self.heading_shift = heading_shift
+
+    def _text(self, node: SyntaxTreeNode) -> str:
+        return html.escape(node.content)
+
+    def _softbreak(self, node) -> str:
+        return "\n"
+
+    def _hardbreak(self, node) -> str:
+        return "<br>\n"
+
+    def _paragraph(self, node) -> str:
+        if node.hidden:  # a paragraph of a tight list
+            return self.children(node)
+        return f"<p>{self.children(node)}</p>\n"
+
+    def _heading(self, node) -> str:
+        level = min(6, int(node.tag[1]) + self.heading_shift)
+        return f'<h{level} class="in-text">{self.children(node)}</h{level}>\n'
+
+    def _bullet_list(self, node) -> str:
+        return f"<ul>\n{self.children(node)}</ul>\n"
+
+    def _ordered_list(self, node) -> str:
+        start = node.attrs.get("start")
+        start_attribute = f' start="{int(start)}"' if isinstance(start, (int, str)) and str(start).isdigit() else ""
+        return f"<ol{start_attribute}>\n{self.children(node)}</ol>\n"
+
+    def _list_item(self, node) -> str:
+        return f"<li>{self.children(node)}</li>\n"
+
+    def _blockquote(self, node) -> str:
+        return f"<blockquote>\n{self.children(node)}</blockquote>\n"
+
+    def _fence(self, node) -> str:
+        return f"<pre><code>{html.escape(node.content)}</code></pre>\n"
+
+    _code_block = _fence
+
+    def _hr(self, node) -> str:
+        return "<hr>\n"
+
+    def _table(self, node) -> str:
+        return f'<div class="table"><table>\n{self.children(node)}</table></div>\n'
+
+    def _thead(self, node) -> str:
+        return f"<thead>\n{self.children(node)}</thead>\n"
+
+    def _tbody(self, node) -> str:
+        return f"<tbody>\n{self.children(node)}</tbody>\n"
+
+    def _tr(self, node) -> str:
+        return f"<tr>{self.children(node)}</tr>\n"
+
+    def _th(self, node) -> str:
+        return self._cell(node, "th")
+
+    def _td(self, node) -> str:
+        return self._cell(node, "td")
+
+    def _cell(self, node, tag: str) -> str:
+        align = _ALIGN.get(str(node.attrs.get("style", "")))
+        return f'<{tag}{f" class={align!r}" if align else ""}>{self.children(node)}</{tag}>'
+
+    def _code_inline(self, node) -> str:
+        return f"<code>{html.escape(node.content)}</code>"
+
+    def _em(self, node) -> str:
+        return f"<em>{self.children(node)}</em>"
+
+    def _strong(self, node) -> str:
+        return f"<strong>{self.children(node)}</strong>"
+
+    def _s(self, node) -> str:
+        return f"<s>{self.children(node)}</s>"
+
+    def _link(self, node) -> str:
+        title = node.attrs.get("title")
+        where = html.escape(str(node.attrs.get("href", ""))) + (f" “{html.escape(str(title))}”" if title else "")
+        return f'{self.children(node)} <span class="address">({where})</span>'
+
+    def _image(self, node) -> str:
+        title = node.attrs.get("title")
+        where = html.escape(str(node.attrs.get("src", ""))) + (f" “{html.escape(str(title))}”" if title else "")
+        return f'<span class="image">[image: {self.children(node)}] <span class="address">({where})</span></span>'
+
+    def _math_inline(self, node) -> str:
+        return math_html(node.content.strip(), False, math_source(node))
+
+    def _math_inline_double(self, node) -> str:
+        return math_html(node.content.strip(), True, math_source(node))
+
+    def _math_block(self, node) -> str:
+        return self._math_inline_double(node) + "\n"
+
+
+def html_text(text: str, heading_shift: int = 3) -> str:
+    """A Markdown text as HTML blocks."""
+    return HtmlWriter(heading_shift).write(parse(text))
+
+
+def html_inline(text: str) -> str:
+    """One line of Markdown as inline HTML (table cells, titles)."""
+    return HtmlWriter().write(parse_inline(text))
