@@ -18,3 +18,11 @@ _ENV.filters["md_inline"] = lambda text: Markup(html_inline(str(text or "")))
 
 def render_html(data: ReportData) -> str:
     return _ENV.get_template("report.html.j2").render(data=data, long_prompt=LONG_PROMPT)
+
+
+def render_comparison(title: str, result: dict) -> str:
+    """The comparison page: the tables `tabench compare` prints, a bar chart and a heat map."""
+    from .charts import bar_chart, heat_map
+
+    return _ENV.get_template("compare.html.j2").render(title=title, result=result, bar=bar_chart(result),
+                                                       heat=heat_map(result))

@@ -67,11 +67,19 @@ def _indent(block: str, first: str, rest: str) -> str:
 class MarkdownWriter(Writer):
     def __init__(self, block: bool = True):
         self.block = block
+        self.at_line_start = block
+
+    def children(self, node) -> str:
+        out = []
+        previous = None
+        for child in node.children:
+            self.at_line_start = self.block and (previous is None or previous.type in ("softbreak", "hardbreak"))
+            out.append(self.write(child))
+            previous = child
+        return "".join(out)
 
     def _text(self, node) -> str:
-        at_line_start = self.block and (node.previous_sibling is None or node.previous_sibling.type in
-                                        ("softbreak", "hardbreak"))
-        return escape_markdown(node.content, block=at_line_start)
+        return escape_markdown(node.content, block=self.at_line_start)
 
     def _softbreak(self, node) -> str:
         return "\n"
