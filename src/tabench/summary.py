@@ -61,4 +61,11 @@ def reference_markdown(part: Part) -> str:
         return "not graded"
     if len(part.blanks) == 1:
         return blank_markdown(part.blanks[0])
-    return "\n".join(f"- **{b.label or b.id}:** " + blank_markdown(b).replace("\n", "\n  ") for b in part.blanks)
+    lines = []
+    for blank in part.blanks:
+        written = blank_markdown(blank)
+        if "\n" in written:  # a block (code, a list): under its label, indented into the list item
+            lines.append(f"- **{blank.label or blank.id}:**\n\n  " + written.replace("\n", "\n  ") + "\n")
+        else:
+            lines.append(f"- **{blank.label or blank.id}:** {written}")
+    return "\n".join(lines)

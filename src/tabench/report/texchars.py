@@ -19,7 +19,11 @@ TEX_SPECIALS = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
     "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
     "|": r"\textbar{}",
+    # Characters the T1 fonts join into other glyphs: ``` would print as “‘, '' as ”.
+    "`": r"\textasciigrave{}", "'": r"\textquotesingle{}",
 }
+# A character that would join the next into one glyph (-- as –, ,, as „): kept apart. Example: "x--y" -> "x-{}-y".
+LIGATURE_STARTS = {"-": "-", ",": ",", "!": "`", "?": "`"}
 # Symbols drawn from amssymb, tagged with their code point (`\tbsym`, defined in the report's preamble, puts
 # it in the PDF as ActualText). Example: "☐ task loss" -> "\tbsym{2610}{$\square$} task loss".
 SYMBOLS = {
@@ -66,8 +70,10 @@ def tex_text(text: str) -> str:
     """Prose for LaTeX: every special character escaped, control characters dropped, Unicode as macros."""
     text = _CONTROL.sub("", text.replace("\t", " "))
     out: list[str] = []
-    for char in text:
-        if char in TEX_SPECIALS:
+    for index, char in enumerate(text):
+        if char in LIGATURE_STARTS and text[index + 1 : index + 2] == LIGATURE_STARTS[char]:
+            out.append(char + "{}")
+        elif char in TEX_SPECIALS:
             out.append(TEX_SPECIALS[char])
         elif ord(char) < 128:
             out.append(char)
