@@ -133,14 +133,38 @@ def clip(text: str) -> str:
     return text[:MAX_TEXT_CHARS] + f"\n\n*({len(text) - MAX_TEXT_CHARS:,} more characters not shown)*"
 
 
+CACHED_TEXT_CHARS = 5_000
+
+
 def parse(text: str) -> SyntaxTreeNode:
-    """The Markdown syntax tree of a text (answers, prompts, references, comments)."""
-    return SyntaxTreeNode(_parser().parse(clip(text or "")))
+    """The Markdown syntax tree of a text (answers, prompts, references, comments). Writers only read trees,
+    so those of short texts are kept for the next format; a long text's tree (up to ~40 MB for the longest) is not."""
+    text = clip(text or "")
+    return _parse_kept(text) if len(text) <= CACHED_TEXT_CHARS else _parse(text)
+
+
+@lru_cache(maxsize=128)
+def _parse_kept(text: str) -> SyntaxTreeNode:
+    return _parse(text)
+
+
+def _parse(text: str) -> SyntaxTreeNode:
+    return SyntaxTreeNode(_parser().parse(text))
 
 
 def parse_inline(text: str) -> SyntaxTreeNode:
     """The tree of one line of inline Markdown (a table cell, a title): no paragraphs, lists or headings."""
-    return SyntaxTreeNode(_parser().parseInline(clip(" ".join((text or "").split()))))
+    text = clip(" ".join((text or "").split()))
+    return _parse_inline_kept(text) if len(text) <= CACHED_TEXT_CHARS else _parse_inline(text)
+
+
+@lru_cache(maxsize=512)
+def _parse_inline_kept(text: str) -> SyntaxTreeNode:
+    return _parse_inline(text)
+
+
+def _parse_inline(text: str) -> SyntaxTreeNode:
+    return SyntaxTreeNode(_parser().parseInline(text))
 
 
 _CLOSING = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}

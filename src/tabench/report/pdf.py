@@ -52,11 +52,14 @@ def _limits(timeout: float):
 
 def run_pdflatex(folder: str, tex_name: str, timeout: float = TIMEOUT_SECONDS) -> tuple[int | None, str]:
     """(exit status or None when stopped at the deadline, the log's first error line)."""
-    process = subprocess.Popen(
-        ["pdflatex", "-interaction=batchmode", "-halt-on-error", "-no-shell-escape", "-file-line-error", tex_name],
-        cwd=folder, env=sandbox_environment(folder), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=_limits(timeout),
-    )
+    try:
+        process = subprocess.Popen(
+            ["pdflatex", "-interaction=batchmode", "-halt-on-error", "-no-shell-escape", "-file-line-error", tex_name],
+            cwd=folder, env=sandbox_environment(folder), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=_limits(timeout),
+        )
+    except OSError as err:
+        raise TabenchError(f"cannot run pdflatex ({err.strerror}); {INSTALL_HINT}") from None
     try:
         status: int | None = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -88,11 +91,15 @@ def compile_pdf(sources: list[str], timeout: float = TIMEOUT_SECONDS) -> bytes:
         raise TabenchError(f"pdflatex is not installed; {INSTALL_HINT}")
     last_error = ""
     for source in sources:
-        with tempfile.TemporaryDirectory(prefix="tabench-pdf-") as folder:
-            (Path(folder) / "report.tex").write_text(source, encoding="ascii", errors="strict")
-            status, error = run_pdflatex(folder, "report.tex", timeout)
-            pdf = Path(folder) / "report.pdf"
-            if status == 0 and pdf.exists():
-                return pdf.read_bytes()
-            last_error = f"stopped after {timeout:g} s" if status is None else (error or f"exit status {status}")
+        try:
+            with tempfile.TemporaryDirectory(prefix="tabench-pdf-") as folder:
+                (Path(folder) / "report.tex").write_text(source, encoding="ascii", errors="strict")
+                status, error = run_pdflatex(folder, "report.tex", timeout)
+                pdf = Path(folder) / "report.pdf"
+                if status == 0 and pdf.exists():
+                    return pdf.read_bytes()
+        except OSError as err:
+            raise TabenchError(f"cannot compile the report in a temporary folder ({err.strerror}); "
+                               f"set TMPDIR to a writable folder or use --format tex") from None
+        last_error = f"stopped after {timeout:g} s" if status is None else (error or f"exit status {status}")
     raise TabenchError(f"pdflatex could not compile the report ({last_error}); use --format tex and inspect the file")
