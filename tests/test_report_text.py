@@ -1,9 +1,12 @@
 """Texts in reports (answers, prompts, references, comments) read as Markdown and written as HTML, LaTeX and
 safe Markdown; formulas rewritten from their parse; Unicode written as LaTeX macros."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tabench.report.texchars import tex_text
@@ -123,7 +126,8 @@ def test_html_shows_links_and_images_as_text():
     (r"\text{d\_model}^{-0.5}", r"\text{d\_model}^{-0.5}"),
     (r"\text{^^5cinput{/etc/passwd}}", r"\text{\textasciicircum{}\textasciicircum{}5cinput/etc/passwd}"),
     (r"\boxed{15}", r"\boxed{15}"),
-    ("α ≤ ∞", r"\alpha  \leq \infty"),
+    ("α ≤ ∞", r"\alpha  \leq  \infty"),
+    ("10⁻³ ≤x", r"10^{-3} \leq x"),
     (r"\tag{8} x", r"\qquad(\text{8}) x"),
 ])
 def test_formulas_are_written_again_from_their_parse(latex, expected):
@@ -163,3 +167,92 @@ def test_latex_text_is_ascii_and_escapes_specials():
     written = latex_text("# 100% of $5 & {x} ~ ^^5c \\input{/etc/passwd} “quoted” ☐ ✓")
     assert written.isascii() and "^^" not in written and "\\input" not in written
     assert "\\textbackslash{}input\\{/etc/passwd\\}" in written
+
+
+def _compiles(tmp_path, body: str) -> str:
+    """The pdflatex log's first error for a report preamble + `body` ('' when it compiles)."""
+    import os
+    import shutil
+
+    from tabench.report.latex import PREAMBLE
+    from tabench.report.pdf import run_pdflatex
+
+    if not shutil.which("pdflatex"):
+        if os.environ.get("CI"):
+            pytest.fail("pdflatex is missing in CI: .ci/run should install it")
+        pytest.skip("pdflatex is not installed")
+    (tmp_path / "t.tex").write_text(PREAMBLE + "\\begin{document}\n" + body + "\n\\end{document}\n")
+    status, error = run_pdflatex(str(tmp_path), "t.tex", timeout=120)
+    assert status is not None, "pdflatex ran past its deadline"
+    return "" if status == 0 else error or f"exit status {status}"
+
+
+def test_every_allowlisted_formula_compiles(tmp_path):
+    """A macro on the allowlist that pdflatex does not know would send the whole PDF to its fallback."""
+    from tabench.report.texmath import ENVIRONMENTS, RENAMED, SYMBOLS, TEXT_ARGUMENTS, UNICODE_MATH, WITH_ARGUMENTS
+
+    modifiers = {"limits", "nolimits"}  # they follow an operator
+    formulas = [f"\\{name} x" for name in sorted((SYMBOLS | set(RENAMED)) - modifiers)]
+    formulas += [f"\\sum\\{name}_{{i}} x" for name in sorted(modifiers)]
+    formulas += [f"\\{name}{{a}}" for name in WITH_ARGUMENTS["{"]] + ["\\sqrt[3]{x}"]
+    formulas += [f"\\{name}{{a}}{{b}}" for name in WITH_ARGUMENTS["{{"]]
+    formulas += [f"\\{name}{{a b}}" for name in sorted(TEXT_ARGUMENTS)]
+    bodies = {"grid": "a & b \\\\ c & d", "rows": "a \\\\ b", "": "a = b"}
+    formulas += [f"\\begin{{{name}}} {bodies[environment.layout]} \\end{{{name}}}"
+                 for name, environment in ENVIRONMENTS.items() if name != "array"]
+    formulas += ["\\begin{array}{l|c} a & b \\end{array}", " , ".join(UNICODE_MATH), "10⁻³ xᵢ² 90°",
+                 "\\left( x \\middle| y \\right)", "\\bigl( x \\bigr)", "\\not= x", "\\tag{3} x"]
+    written = [rewrite(formula) for formula in formulas]
+    assert [f for f, w in zip(formulas, written) if w is None] == []
+    assert _compiles(tmp_path, "\n\n".join(f"\\[{w}\\]" for w in written)) == ""
+
+
+def test_every_encoded_character_compiles(tmp_path):
+    from tabench.report.texchars import ENCODED_BLOCKS, SYMBOLS
+
+    characters = "".join(chr(code) for low, high in ENCODED_BLOCKS for code in range(low, high + 1)) + "".join(SYMBOLS)
+    written = tex_text(characters + " 中😀\u200b")
+    assert written.isascii()
+    assert _compiles(tmp_path, written) == ""
+
+
+_PIECES = ["\\", "^", "^^", "^^5c", "_", "{", "}", "$", "%", "#", "&", "~", "[", "]", "(", ")", "'", " ", "\n", "x",
+           "1", "input", "def", "csname", "catcode", "text{", "frac", "left(", "right)", "begin{array}", "end{array}",
+           "begin{pmatrix}", "end{pmatrix}", "\\\\", "sqrt[", "mathbf{", "write18", "a"]
+
+
+def _macros_and_balance(written: str):
+    macros, depth, index = [], 0, 0
+    while index < len(written):
+        char = written[index]
+        if char == "\\":
+            name = re.match(r"[A-Za-z]+|.", written[index + 1:]).group(0)
+            macros.append(name)
+            index += 1 + len(name)
+            continue
+        assert char not in "%#$", written
+        depth += (char == "{") - (char == "}")
+        assert depth >= 0, written
+        index += 1
+    return macros, depth
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_whatever_comes_in_only_allowlisted_tex_comes_out(latex):
+    from tabench.report.texchars import TEX_SPECIALS
+    from tabench.report.texmath import ENVIRONMENTS, PREFIXES, RENAMED, SYMBOLS, TEXT_ARGUMENTS, WITH_ARGUMENTS
+
+    written = rewrite(latex)
+    if written is None:
+        return
+    assert "^^" not in written
+    macros, depth = _macros_and_balance(written)
+    assert depth == 0, written
+    text_escapes = {re.match(r"\\([A-Za-z]+|.)", v).group(1) for v in TEX_SPECIALS.values()}
+    allowed = (SYMBOLS | PREFIXES | TEXT_ARGUMENTS | {n for names in WITH_ARGUMENTS.values() for n in names}
+               | {v.split("{")[0].rstrip("*") for v in RENAMED.values()} | {"begin", "end", "qquad", "\\"}
+               | set(",;:! {}|&#_$%") | text_escapes)
+    assert [name for name in macros if name not in allowed] == [], written
+    for environment in re.findall(r"\\begin\{([^}]*)\}", written):
+        assert environment in {e.latex for e in ENVIRONMENTS.values()}

@@ -34,6 +34,17 @@ SYMBOLS = {
 # Characters pylatexenc writes as macros that compile in the report's preamble (Latin, Greek, punctuation,
 # arrows, math operators, letterlike symbols). Example: "é" -> "\'e", "“x”" -> "\textquotedblleft x\textquotedblright".
 ENCODED_BLOCKS = [(0x00A0, 0x024F), (0x0370, 0x03FF), (0x2000, 0x206F), (0x2100, 0x214F), (0x2190, 0x22FF)]
+# Macros in pylatexenc's table that pdflatex with the report's preamble does not have (they come from other
+# packages); a character written with one of them is shown as its code point. Example: "ℋ" -> \mathscr{H}.
+MISSING_MACROS = set(
+    """nument texthvlig textnrleg mathscr arrowwaveleft arrowwaveright dblarrowupdown DownArrowUpArrow rightangle
+    surfintegral volintegral clwintegral homothetic lazysinv approxnotequal tildetrpl allequal estimates starequal
+    notlessgreater notgreaterless truestate forcesextra VDash original image hermitconjmatrix rightanglearc
+    verymuchless verymuchgreater precedesnotsimilar udots""".split()
+)
+# Characters pylatexenc writes with math-only macros outside math mode. Example: "ϒ" -> {\Upsilon}.
+MATH_ONLY = {"\u0390", "\u03d2"}
+_MACRO = re.compile(r"\\([A-Za-z]+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -61,9 +72,10 @@ def tex_unicode(char: str) -> str:
     """One non-ASCII character as LaTeX."""
     if unicodedata.category(char) in ("Cf", "Cc", "Cs", "Co", "Cn"):
         return _code_point(char)  # invisible, private or unassigned: shown, never silently dropped
-    if not _encodable(char):
+    if not _encodable(char) or char in MATH_ONLY:
         return _code_point(char)
-    return _ENCODER.unicode_to_latex(char)
+    written = _ENCODER.unicode_to_latex(char)
+    return _code_point(char) if set(_MACRO.findall(written)) & MISSING_MACROS else written
 
 
 def tex_text(text: str) -> str:

@@ -42,7 +42,7 @@ SYMBOLS = set(
     Leftarrow leftrightarrow Leftrightarrow longrightarrow longleftarrow Longrightarrow uparrow downarrow
     hookrightarrow rightharpoonup
     sum prod coprod int iint iiint oint bigcup bigcap bigoplus bigotimes bigvee bigwedge
-    lim liminf limsup sup inf max min arg argmax argmin det dim exp log ln lg sin cos tan cot sec csc sinh cosh tanh
+    lim liminf limsup sup inf max min arg det dim exp log ln lg sin cos tan cot sec csc sinh cosh tanh
     arcsin arccos arctan ker deg gcd Pr
     cdot times div pm mp ast star circ bullet odot otimes oplus ominus oslash dagger ddagger wr amalg
     infty partial nabla ell hbar imath jmath Re Im aleph wp prime top bot intercal angle triangle square Box
@@ -68,18 +68,22 @@ WITH_ARGUMENTS = {
 # Macros whose argument is text: written with every character escaped. Example: `\text{for all } x`.
 TEXT_ARGUMENTS = {"text", "textrm", "textbf", "textit", "textsf", "texttt", "textnormal", "mbox", "operatorname"}
 # Another spelling, written as the macro that needs no extra package. Example: `\bm{x}` -> `\boldsymbol{x}`.
-RENAMED = {"bm": "boldsymbol", "mathscr": "mathcal", "lt": "<", "gt": ">", "lbrace": "{", "rbrace": "}",
-           "vartriangle": "triangle", "thicksim": "sim", "R": "mathbb{R}"}
+RENAMED = {
+    "argmax": "operatorname*{arg\\,max}", "argmin": "operatorname*{arg\\,min}", "bm": "boldsymbol",
+    "mathscr": "mathcal", "lt": "<", "gt": ">", "lbrace": "\\{", "rbrace": "\\}", "vartriangle": "triangle",
+    "thicksim": "sim", "R": "mathbb{R}",
+}
 # Dropped without a trace: numbering and labels. Example: `x = 1 \nonumber`.
 DROPPED = {"nonumber", "notag"}
 DROPPED_WITH_ARGUMENT = {"label"}
 
-# Environments: their name in LaTeX output, their name for latex2mathml, whether the body is a table (`&`, `\\`).
+# Environments: their name in LaTeX output, their name for latex2mathml, and the layout of their body:
+# "grid" (cells `&` and rows `\\`), "rows" (rows only) or "" (neither).
 @dataclass(frozen=True)
 class Environment:
     latex: str
     mathml: str
-    table: bool = True
+    layout: str = "grid"
 
 
 ENVIRONMENTS = {
@@ -89,11 +93,10 @@ ENVIRONMENTS = {
     "alignat": Environment("aligned", "align*"), "alignat*": Environment("aligned", "align*"),
     "flalign": Environment("aligned", "align*"), "flalign*": Environment("aligned", "align*"),
     "eqnarray": Environment("aligned", "align*"), "eqnarray*": Environment("aligned", "align*"),
-    "gather": Environment("gathered", "array"), "gather*": Environment("gathered", "array"),
-    "gathered": Environment("gathered", "array"), "multline": Environment("gathered", "array"),
-    "multline*": Environment("gathered", "array"),
-    "equation": Environment("", "", table=False), "equation*": Environment("", "", table=False),
-    "displaymath": Environment("", "", table=False),
+    "gather": Environment("gathered", "array", "rows"), "gather*": Environment("gathered", "array", "rows"),
+    "gathered": Environment("gathered", "array", "rows"), "multline": Environment("gathered", "array", "rows"),
+    "multline*": Environment("gathered", "array", "rows"),
+    "equation": Environment("", "", ""), "equation*": Environment("", "", ""), "displaymath": Environment("", "", ""),
     "matrix": Environment("matrix", "matrix"), "pmatrix": Environment("pmatrix", "pmatrix"),
     "bmatrix": Environment("bmatrix", "bmatrix"), "Bmatrix": Environment("Bmatrix", "Bmatrix"),
     "vmatrix": Environment("vmatrix", "vmatrix"), "Vmatrix": Environment("Vmatrix", "Vmatrix"),
@@ -111,16 +114,25 @@ UNICODE_MATH = {
     "∧": r"\land", "∨": r"\lor", "→": r"\rightarrow", "←": r"\leftarrow", "⇒": r"\Rightarrow", "⇐": r"\Leftarrow",
     "↔": r"\leftrightarrow", "⇔": r"\Leftrightarrow", "↦": r"\mapsto", "⟨": r"\langle", "⟩": r"\rangle",
     "‖": r"\Vert", "…": r"\ldots", "⋯": r"\cdots", "∘": r"\circ", "⊙": r"\odot", "⊗": r"\otimes", "⊕": r"\oplus",
-    "′": r"'", "″": r"''", "°": r"^{\circ}", "ℓ": r"\ell", "ℏ": r"\hbar", "⊤": r"\top", "⊥": r"\perp",
+    "′": r"'", "″": r"''", "ℓ": r"\ell", "ℏ": r"\hbar", "⊤": r"\top", "⊥": r"\perp",
     "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}", "ℤ": r"\mathbb{Z}", "ℚ": r"\mathbb{Q}", "ℂ": r"\mathbb{C}",
     "−": "-", "–": "-", "\u00a0": " ", "\u2009": r"\,", "\u200a": r"\,", "\u2002": r"\;",
-    "²": "^{2}", "³": "^{3}", "¹": "^{1}", "⁻": "^{-}", "₀": "_{0}", "₁": "_{1}", "₂": "_{2}",
 }
+# Unicode super- and subscripts: a run of them is one script. Example: "10⁻³" -> "10^{-3}", "xᵢ" -> "x_{i}".
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ", "0123456789+-=()niT")) | {"°": "\\circ "}
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓᵢⱼₖₙₜ", "0123456789+-=()aeoxijknt"))
 _GREEK_NAMES = {"final sigma": "varsigma", "lamda": "lambda"}
 
 
 def _arguments(node) -> list:
     return list(node.nodeargd.argnlist) if node.nodeargd and node.nodeargd.argnlist else []
+
+
+@dataclass(frozen=True)
+class _Written:
+    """Characters already safe to write in a formula (what a run of Unicode scripts stands for)."""
+
+    text: str
 
 
 class Rejected(Exception):
@@ -150,7 +162,7 @@ def rewrite(latex: str, target: str = "latex") -> str | None:
         return None
     try:
         nodes, _, _ = LatexWalker(latex, latex_context=_CONTEXT, tolerant_parsing=False).get_latex_nodes(pos=0)
-        return _Writer(target).nodes(nodes, table=False).strip()
+        return _Writer(target).nodes(nodes, layout="").strip()
     except (Rejected, LatexWalkerError, RecursionError, ValueError, IndexError, AttributeError):
         return None
 
@@ -168,7 +180,8 @@ def _brace_depth(latex: str) -> int:
 
 def _unicode_math(char: str) -> str:
     if char in UNICODE_MATH:
-        return UNICODE_MATH[char]
+        written = UNICODE_MATH[char]
+        return written + " " if written[-1].isalpha() else written
     name = unicodedata.name(char, "").lower()
     for prefix, upper in (("greek small letter ", False), ("greek capital letter ", True)):
         if name.startswith(prefix):
@@ -183,7 +196,7 @@ class _Writer:
     def __init__(self, target: str):
         self.target = target
 
-    def nodes(self, nodes, table: bool) -> str:
+    def nodes(self, nodes, layout: str) -> str:
         atoms = self._atoms(nodes)
         out: list[str] = []
         index = 0
@@ -197,8 +210,8 @@ class _Writer:
                 if (isinstance(argument, str) and argument in "^_") or atom in scripts:
                     raise Rejected("double script")
                 scripts.add(atom)
-                inner = self.nodes(argument.nodelist, table=False) if isinstance(argument, LatexGroupNode) \
-                    and argument.delimiters == ("{", "}") else self.atom(argument, table=False)
+                inner = self.nodes(argument.nodelist, layout="") if isinstance(argument, LatexGroupNode) \
+                    and argument.delimiters == ("{", "}") else self.atom(argument, layout="")
                 out.append(atom + "{" + inner + "}")
                 continue
             if not (isinstance(atom, str) and (atom.isspace() or atom == "'")):
@@ -207,14 +220,14 @@ class _Writer:
                 delimiter, index = self._next_atom(atoms, index)
                 name = atom.macroname
                 if name == "not":
-                    out.append("\\not " + self.atom(delimiter, table=False))
+                    out.append("\\not " + self.atom(delimiter, layout=""))
                     continue
                 out.append("\\" + name + self._delimiter(delimiter))
                 opened += (name == "left") - (name == "right")
                 if opened < 0:
                     raise Rejected("\\right before \\left")
                 continue
-            out.append(self.atom(atom, table))
+            out.append(self.atom(atom, layout))
         if opened:
             raise Rejected("unbalanced \\left")
         return "".join(out)
@@ -226,11 +239,26 @@ class _Writer:
             if node is None:
                 continue
             if isinstance(node, LatexCharsNode):
-                atoms.extend(node.chars)
+                atoms.extend(self._characters(node.chars))
             elif isinstance(node, (LatexMacroNode, LatexGroupNode, LatexEnvironmentNode, LatexSpecialsNode)):
                 atoms.append(node)
             else:
                 raise Rejected(type(node).__name__)
+        return atoms
+
+    @staticmethod
+    def _characters(chars: str) -> list:
+        atoms: list = []
+        for char in chars:
+            for table, marker in ((SUPERSCRIPTS, "^"), (SUBSCRIPTS, "_")):
+                if char in table:
+                    if atoms and isinstance(atoms[-1], _Written) and atoms[-2] == marker:
+                        atoms[-1] = _Written(atoms[-1].text + table[char])
+                    else:
+                        atoms += [marker, _Written(table[char])]
+                    break
+            else:
+                atoms.append(char)
         return atoms
 
     @staticmethod
@@ -248,33 +276,35 @@ class _Writer:
             return "\\" + atom.macroname + ("" if not atom.macroname.isalpha() else " ")
         raise Rejected("not a delimiter")
 
-    def atom(self, atom, table: bool) -> str:
+    def atom(self, atom, layout: str) -> str:
+        if isinstance(atom, _Written):
+            return atom.text
         if isinstance(atom, str):
-            return self._char(atom, table)
+            return self._char(atom, layout)
         if isinstance(atom, LatexGroupNode):
             if atom.delimiters != ("{", "}"):
                 raise Rejected("bracket group")
-            return "{" + self.nodes(atom.nodelist, table=False) + "}"
+            return "{" + self.nodes(atom.nodelist, layout="") + "}"
         if isinstance(atom, LatexSpecialsNode):
-            if atom.specials_chars == "&" and table:
+            if atom.specials_chars == "&" and layout == "grid":
                 return "&"
             raise Rejected(f"special {atom.specials_chars!r}")
         if isinstance(atom, LatexEnvironmentNode):
             return self._environment(atom)
-        return self._macro(atom, table)
+        return self._macro(atom, layout)
 
-    def _char(self, char: str, table: bool) -> str:
+    def _char(self, char: str, layout: str) -> str:
         if char in PLAIN_CHARACTERS:
             return char
         if char in "\n\t\r":
             return " "
-        if char == "&" and table:
+        if char == "&" and layout == "grid":
             return "&"
         if ord(char) > 127:
             return _unicode_math(char)
         raise Rejected(f"character {char!r}")
 
-    def _macro(self, node: LatexMacroNode, table: bool) -> str:
+    def _macro(self, node: LatexMacroNode, layout: str) -> str:
         name = node.macroname
         arguments = _arguments(node)
         if name in DROPPED or name in DROPPED_WITH_ARGUMENT:
@@ -285,8 +315,8 @@ class _Writer:
             renamed = RENAMED[name]
             return renamed if not renamed[0].isalpha() else "\\" + renamed + " "
         if name == "\\":
-            if not table:
-                raise Rejected("line break outside a table")
+            if not layout:
+                raise Rejected("line break outside rows")
             return "\\\\{}"
         if name in CONTROL_SYMBOLS:
             if name in "&#_$%{}|" or name in ",;:! ":
@@ -313,8 +343,8 @@ class _Writer:
 
     def _argument(self, node) -> str:
         if isinstance(node, LatexGroupNode):
-            return self.nodes(node.nodelist, table=False)
-        return self.nodes([node], table=False)
+            return self.nodes(node.nodelist, layout="")
+        return self.nodes([node], layout="")
 
     def _text(self, node) -> str:
         """The argument of \\text{…}: characters (and groups of them), written as escaped text."""
@@ -346,7 +376,7 @@ class _Writer:
         environment = ENVIRONMENTS.get(node.environmentname)
         if environment is None:
             raise Rejected(f"environment {node.environmentname}")
-        body = self.nodes(node.nodelist, table=environment.table)
+        body = self.nodes(node.nodelist, layout=environment.layout)
         name = environment.latex if self.target == "latex" else environment.mathml
         if not name:
             return body

@@ -70,7 +70,8 @@ class LatexWriter(Writer):
             return "".join(f"\\par {item_marker(i)} " + self.write(child) for i, child in enumerate(node.children))
         self.depth += 1
         try:
-            items = "".join(f"\\item{item_marker(i, True)} " + self.write(child) for i, child in enumerate(node.children))
+            items = "".join(f"\\item{item_marker(i, True) or '{}'} " + self.write(child)
+                            for i, child in enumerate(node.children))
         finally:
             self.depth -= 1
         return f"\n{begin}\n{items}{end}\n"
@@ -103,7 +104,8 @@ class LatexWriter(Writer):
             indent = len(line) - len(line.lstrip(" "))
             body = breakable(line.strip(" "))
             written.append((f"\\hspace*{{{indent * 0.5:g}em}}" if indent else "") + (body or "\\mbox{}"))
-        return "\n\\begin{flushleft}\\ttfamily\\small\n" + "\\\\\n".join(written) + "\n\\end{flushleft}\n"
+        # `\\{}`: a line break that cannot take the next line's "[" as its optional argument
+        return "\n\\begin{flushleft}\\ttfamily\\small\n" + "\\\\{}\n".join(written) + "\n\\end{flushleft}\n"
 
     _code_block = _fence
 
