@@ -229,3 +229,21 @@ def test_hidden_text_and_injection_tags_are_shown_as_notes_in_every_format():
     assert "> **⚠ prompt injection:** the answer addresses the grader" in markdown
     assert "\\textbf{{\\tbsym{26A0}{\\textbf{!}}} hidden text:}" in tex and "$\\frac{1}{2}$" in tex
     assert "1 answer(s) hold text a reader does not see" in " ".join(data.observations)
+
+
+def test_a_run_report_opens_with_its_summary_and_collapses_a_long_prompt():
+    problem_set = ingest(example_path())
+    answers = json.loads(example_path("example_answers.json").read_text())
+    document = "### The whole problem set\n\n" + "Question text with $x^2$ and **bold**. " * 900  # ~34,000 characters
+    trace = [{"role": "user", "text": document}, {"role": "assistant", "text": "### 2.a\n\nReLU"}]
+    data = build_report(problem_set, grade(problem_set, answers, "run1-s1"), answers, META, trace=trace)
+    page = render_html(data)
+    summary, prompt = page.index("<h2>Executive summary</h2>"), page.index("Question text with")
+    assert summary < 3000 < prompt  # the summary comes first, right under the title
+    assert page.rfind("<details>", 0, prompt) > page.rfind("</details>", 0, prompt)  # the prompt is folded
+    assert f"The prompt ({len(data.prompt):,} characters)" in page and len(data.prompt) > 34_000
+    assert "the prompt above" in page  # the trace does not repeat it
+    markdown = render_markdown(data)
+    assert markdown.index("## Executive summary") < markdown.index(f"<summary>The prompt ({len(data.prompt):,}")
+    tex = render_latex(data)
+    assert tex.index("Executive summary") < tex.index("Appendix: the prompt") < tex.index("Question text with")
