@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import TabenchError
 from .data import ReportData, Table
 from .texchars import tex_text
-from .text_latex import latex_inline, latex_text
+from .text_latex import latex_inline, latex_text, tabular
 
 # Latin Modern (Type 1, T1 encoding) so a PDF reader copies accents, quotes and × as they are; amssymb for the
 # check boxes and marks; accsupp (when installed) tags each symbol with its code point for copy and search.
@@ -32,13 +32,9 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 
 
 def _table(table: Table, math: bool) -> list[str]:
-    width = len(table.columns)
-    column = f"p{{\\dimexpr {0.96 / width:.3f}\\linewidth-2\\tabcolsep\\relax}}"
     lines = [f"\\par\\medskip\\textbf{{{tex_text(table.title)}}}\\par\\nopagebreak",
-             "{\\small\\begin{tabular}{|" + "|".join([column] * width) + "|}\\hline",
-             " & ".join("\\textbf{" + tex_text(c) + "}" for c in table.columns) + " \\\\\\hline"]
-    lines += [" & ".join(latex_inline(cell, math) for cell in row) + " \\\\\\hline" for row in table.rows]
-    lines.append("\\end{tabular}}\\par")
+             tabular([[tex_text(c) for c in table.columns]] + [[latex_inline(cell, math) for cell in row]
+                                                              for row in table.rows]) + "\\par"]
     if table.note:
         lines.append("{\\footnotesize " + tex_text(table.note) + "}\\par")
     return lines

@@ -136,35 +136,25 @@ def clip(text: str) -> str:
 CACHED_TEXT_CHARS = 5_000
 
 
+def _keep_short(parse_text):
+    """`parse_text`, keeping the trees of short texts for the next format (writers only read trees); the tree
+    of a long text (up to ~40 MB for the longest) is not kept."""
+    kept = lru_cache(maxsize=256)(parse_text)
+    return lambda text: kept(text) if len(text) <= CACHED_TEXT_CHARS else parse_text(text)
+
+
+_parse_blocks = _keep_short(lambda text: SyntaxTreeNode(_parser().parse(text)))
+_parse_line = _keep_short(lambda text: SyntaxTreeNode(_parser().parseInline(text)))
+
+
 def parse(text: str) -> SyntaxTreeNode:
-    """The Markdown syntax tree of a text (answers, prompts, references, comments). Writers only read trees,
-    so those of short texts are kept for the next format; a long text's tree (up to ~40 MB for the longest) is not."""
-    text = clip(text or "")
-    return _parse_kept(text) if len(text) <= CACHED_TEXT_CHARS else _parse(text)
-
-
-@lru_cache(maxsize=128)
-def _parse_kept(text: str) -> SyntaxTreeNode:
-    return _parse(text)
-
-
-def _parse(text: str) -> SyntaxTreeNode:
-    return SyntaxTreeNode(_parser().parse(text))
+    """The Markdown syntax tree of a text (answers, prompts, references, comments)."""
+    return _parse_blocks(clip(text or ""))
 
 
 def parse_inline(text: str) -> SyntaxTreeNode:
     """The tree of one line of inline Markdown (a table cell, a title): no paragraphs, lists or headings."""
-    text = clip(" ".join((text or "").split()))
-    return _parse_inline_kept(text) if len(text) <= CACHED_TEXT_CHARS else _parse_inline(text)
-
-
-@lru_cache(maxsize=512)
-def _parse_inline_kept(text: str) -> SyntaxTreeNode:
-    return _parse_inline(text)
-
-
-def _parse_inline(text: str) -> SyntaxTreeNode:
-    return SyntaxTreeNode(_parser().parseInline(text))
+    return _parse_line(clip(" ".join((text or "").split())))
 
 
 _CLOSING = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
@@ -174,6 +164,18 @@ def math_source(node: SyntaxTreeNode) -> str:
     """A math node as it was written, delimiters included."""
     opener = "" if node.markup == "env" else node.markup
     return opener + node.content + _CLOSING.get(opener, "")
+
+
+def address(node: SyntaxTreeNode) -> str:
+    """Where a link or an image points, with its title: shown as text, never followed."""
+    title = node.attrs.get("title")
+    return str(node.attrs.get("href", node.attrs.get("src", ""))) + (f' "{title}"' if title else "")
+
+
+def table_rows(node: SyntaxTreeNode) -> tuple[list[SyntaxTreeNode], int]:
+    """A table's rows (its head's first) and its number of columns."""
+    rows = [row for section in node.children for row in section.children]
+    return rows, max((len(row.children) for row in rows), default=0)
 
 
 def plain_text(node: SyntaxTreeNode) -> str:
@@ -186,11 +188,30 @@ def plain_text(node: SyntaxTreeNode) -> str:
 
 
 class Writer:
-    """Walks a tree; a subclass has one method per node type (`_paragraph`, `_math_inline`, …)."""
+    """Walks a tree; a subclass has one method per node type (`_paragraph`, `_link`, …), or writes a node type
+    as its children between two strings (`WRAPS`)."""
+
+    WRAPS: dict[str, tuple[str, str]] = {}
 
     def write(self, node: SyntaxTreeNode) -> str:
+        if node.type in self.WRAPS:
+            before, after = self.WRAPS[node.type]
+            return before + self.children(node) + after
         method = getattr(self, "_" + node.type, None)
         return method(node) if method else self.children(node)
 
     def children(self, node: SyntaxTreeNode) -> str:
         return "".join(self.write(child) for child in node.children)
+
+    def math(self, latex: str, display: bool, source: str) -> str:
+        """A formula (`latex` without its delimiters; `source` as written) in the writer's format."""
+        raise NotImplementedError
+
+    def _math_inline(self, node: SyntaxTreeNode) -> str:
+        return self.math(node.content.strip(), False, math_source(node))
+
+    def _math_inline_double(self, node: SyntaxTreeNode) -> str:
+        return self.math(node.content.strip(), True, math_source(node))
+
+    def _math_block(self, node: SyntaxTreeNode) -> str:
+        return self.math(node.content.strip(), True, math_source(node)).strip("\n") + "\n\n"

@@ -11,10 +11,11 @@ import html
 from markdown_it.tree import SyntaxTreeNode
 
 from .mathml import mathml
-from .markup import Writer, math_source, parse, parse_inline
+from .markup import Writer, address, parse, parse_inline
 from .texmath import rewrite
 
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+
 
 
 def math_html(latex: str, display: bool, source: str) -> str:
@@ -27,8 +28,14 @@ def math_html(latex: str, display: bool, source: str) -> str:
 
 
 class HtmlWriter(Writer):
+    WRAPS = {"bullet_list": ("<ul>\n", "</ul>\n"), "list_item": ("<li>", "</li>\n"),
+             "blockquote": ("<blockquote>\n", "</blockquote>\n"), "thead": ("<thead>\n", "</thead>\n"),
+             "tbody": ("<tbody>\n", "</tbody>\n"), "tr": ("<tr>", "</tr>\n"), "em": ("<em>", "</em>"),
+             "strong": ("<strong>", "</strong>"), "s": ("<s>", "</s>")}
+
     def __init__(self, heading_shift: int = 3):
         self.heading_shift = heading_shift
+
 
     def _text(self, node: SyntaxTreeNode) -> str:
         return html.escape(node.content)
@@ -48,19 +55,10 @@ class HtmlWriter(Writer):
         level = min(6, int(node.tag[1]) + self.heading_shift)
         return f'<h{level} class="in-text">{self.children(node)}</h{level}>\n'
 
-    def _bullet_list(self, node) -> str:
-        return f"<ul>\n{self.children(node)}</ul>\n"
-
     def _ordered_list(self, node) -> str:
         start = node.attrs.get("start")
         start_attribute = f' start="{int(start)}"' if isinstance(start, (int, str)) and str(start).isdigit() else ""
         return f"<ol{start_attribute}>\n{self.children(node)}</ol>\n"
-
-    def _list_item(self, node) -> str:
-        return f"<li>{self.children(node)}</li>\n"
-
-    def _blockquote(self, node) -> str:
-        return f"<blockquote>\n{self.children(node)}</blockquote>\n"
 
     def _fence(self, node) -> str:
         return f"<pre><code>{html.escape(node.content)}</code></pre>\n"
@@ -72,15 +70,6 @@ class HtmlWriter(Writer):
 
     def _table(self, node) -> str:
         return f'<div class="table"><table>\n{self.children(node)}</table></div>\n'
-
-    def _thead(self, node) -> str:
-        return f"<thead>\n{self.children(node)}</thead>\n"
-
-    def _tbody(self, node) -> str:
-        return f"<tbody>\n{self.children(node)}</tbody>\n"
-
-    def _tr(self, node) -> str:
-        return f"<tr>{self.children(node)}</tr>\n"
 
     def _th(self, node) -> str:
         return self._cell(node, "th")
@@ -95,34 +84,15 @@ class HtmlWriter(Writer):
     def _code_inline(self, node) -> str:
         return f"<code>{html.escape(node.content)}</code>"
 
-    def _em(self, node) -> str:
-        return f"<em>{self.children(node)}</em>"
-
-    def _strong(self, node) -> str:
-        return f"<strong>{self.children(node)}</strong>"
-
-    def _s(self, node) -> str:
-        return f"<s>{self.children(node)}</s>"
-
     def _link(self, node) -> str:
-        title = node.attrs.get("title")
-        where = html.escape(str(node.attrs.get("href", ""))) + (f" “{html.escape(str(title))}”" if title else "")
-        return f'{self.children(node)} <span class="address">({where})</span>'
+        return f'{self.children(node)} <span class="address">({html.escape(address(node))})</span>'
 
     def _image(self, node) -> str:
-        title = node.attrs.get("title")
-        where = html.escape(str(node.attrs.get("src", ""))) + (f" “{html.escape(str(title))}”" if title else "")
-        return f'<span class="image">[image: {self.children(node)}] <span class="address">({where})</span></span>'
+        return (f'<span class="image">[image: {self.children(node)}] '
+                f'<span class="address">({html.escape(address(node))})</span></span>')
 
-    def _math_inline(self, node) -> str:
-        return math_html(node.content.strip(), False, math_source(node))
-
-    def _math_inline_double(self, node) -> str:
-        return math_html(node.content.strip(), True, math_source(node))
-
-    def _math_block(self, node) -> str:
-        return self._math_inline_double(node) + "\n"
-
+    def math(self, latex: str, display: bool, source: str) -> str:
+        return math_html(latex, display, source)
 
 def html_text(text: str, heading_shift: int = 3) -> str:
     """A Markdown text as HTML blocks."""

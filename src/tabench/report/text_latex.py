@@ -11,7 +11,7 @@ import re
 
 from markdown_it.tree import SyntaxTreeNode
 
-from .markup import Writer, math_source, parse, parse_inline
+from .markup import Writer, address, parse, parse_inline, table_rows
 from .texchars import tex_text
 from .texmath import rewrite
 
@@ -31,6 +31,20 @@ def breakable(text: str) -> str:
     )
 
 
+def tabular(rows: list[list[str]], header: bool = True) -> str:
+    """Rows of LaTeX cells as a ruled table as wide as the text, in columns of equal width (the first row in
+    bold when it is a header)."""
+    width = max(len(row) for row in rows)
+    column = f"p{{\\dimexpr {0.96 / width:.3f}\\linewidth-2\\tabcolsep\\relax}}"
+    lines = []
+    for index, row in enumerate(rows):
+        cells = row + [""] * (width - len(row))
+        if header and index == 0:
+            cells = ["\\textbf{" + cell + "}" for cell in cells]
+        lines.append(" & ".join(cells) + " \\\\\\hline")
+    return "{\\small\\begin{tabular}{|" + "|".join([column] * width) + "|}\\hline\n" + "\n".join(lines) + "\n\\end{tabular}}"
+
+
 def source_tex(source: str) -> str:
     """A formula, or any text, shown as it was written, in typewriter type."""
     return "\\texttt{" + breakable(" ".join(source.split())) + "}"
@@ -45,8 +59,10 @@ def math_tex(latex: str, display: bool, source: str, math: bool = True) -> str:
 
 
 class LatexWriter(Writer):
+    WRAPS = {"em": ("\\emph{", "}"), "strong": ("\\textbf{", "}"), "s": ("[struck out: ", "]")}
+
     def __init__(self, math: bool = True):
-        self.math = math
+        self.math_allowed = math
         self.depth = 0
 
     def _text(self, node) -> str:
@@ -113,52 +129,24 @@ class LatexWriter(Writer):
         return "\n\\par\\noindent\\rule{\\linewidth}{0.4pt}\\par\n"
 
     def _table(self, node) -> str:
-        rows = [row for section in node.children for row in section.children]
-        width = max((len(row.children) for row in rows), default=0)
+        rows, width = table_rows(node)
         if not width or width > MAX_TABLE_COLUMNS:
             return "".join("\\par " + " \\textbar{} ".join(self.children(cell) for cell in row.children) + "\n"
                            for row in rows)
-        column = f"p{{\\dimexpr {0.96 / width:.3f}\\linewidth-2\\tabcolsep\\relax}}"
-        lines = []
-        for section in node.children:
-            for row in section.children:
-                cells = [self.children(cell) for cell in row.children] + [""] * (width - len(row.children))
-                if section.type == "thead":
-                    cells = ["\\textbf{" + cell + "}" for cell in cells]
-                lines.append(" & ".join(cells) + " \\\\\\hline")
-        return ("\n\n{\\small\\begin{tabular}{|" + "|".join([column] * width) + "|}\\hline\n"
-                + "\n".join(lines) + "\n\\end{tabular}}\n\n")
+        cells = [[self.children(cell) for cell in row.children] for row in rows]
+        return "\n\n" + tabular(cells, header=node.children[0].type == "thead") + "\n\n"
 
     def _code_inline(self, node) -> str:
         return "\\texttt{" + breakable(node.content) + "}"
 
-    def _em(self, node) -> str:
-        return "\\emph{" + self.children(node) + "}"
-
-    def _strong(self, node) -> str:
-        return "\\textbf{" + self.children(node) + "}"
-
-    def _s(self, node) -> str:
-        return "[struck out: " + self.children(node) + "]"
-
-    def _address(self, node, key: str) -> str:
-        title = node.attrs.get("title")
-        shown = str(node.attrs.get(key, "")) + (f' "{title}"' if title else "")
-        return " (\\texttt{" + breakable(shown) + "})"
-
     def _link(self, node) -> str:
-        return self.children(node) + self._address(node, "href")
+        return self.children(node) + " (\\texttt{" + breakable(address(node)) + "})"
 
     def _image(self, node) -> str:
-        return "[image: " + self.children(node) + "]" + self._address(node, "src")
+        return "[image: " + self.children(node) + "] (\\texttt{" + breakable(address(node)) + "})"
 
-    def _math_inline(self, node) -> str:
-        return math_tex(node.content.strip(), False, math_source(node), self.math)
-
-    def _math_inline_double(self, node) -> str:
-        return math_tex(node.content.strip(), True, math_source(node), self.math)
-
-    _math_block = _math_inline_double
+    def math(self, latex: str, display: bool, source: str) -> str:
+        return math_tex(latex, display, source, self.math_allowed)
 
 
 def latex_text(text: str, math: bool = True) -> str:

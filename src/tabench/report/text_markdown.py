@@ -13,7 +13,7 @@ import re
 
 from markdown_it.tree import SyntaxTreeNode
 
-from .markup import Writer, math_source, parse, parse_inline
+from .markup import Writer, address, parse, parse_inline, table_rows
 from .texmath import rewrite
 
 _ESCAPED = re.compile(r"([\\`*_\[\]|$~<>&])")
@@ -65,6 +65,8 @@ def _indent(block: str, first: str, rest: str) -> str:
 
 
 class MarkdownWriter(Writer):
+    WRAPS = {"em": ("*", "*"), "strong": ("**", "**"), "s": ("~~", "~~")}
+
     def __init__(self, block: bool = True):
         self.block = block
         self.at_line_start = block
@@ -124,8 +126,7 @@ class MarkdownWriter(Writer):
         return "---\n\n"
 
     def _table(self, node) -> str:
-        rows = [row for section in node.children for row in section.children]
-        width = max((len(row.children) for row in rows), default=0)
+        rows, width = table_rows(node)
         if not width:
             return ""
         lines = []
@@ -140,33 +141,14 @@ class MarkdownWriter(Writer):
     def _code_inline(self, node) -> str:
         return code_span(node.content)
 
-    def _em(self, node) -> str:
-        return "*" + self.children(node) + "*"
-
-    def _strong(self, node) -> str:
-        return "**" + self.children(node) + "**"
-
-    def _s(self, node) -> str:
-        return "~~" + self.children(node) + "~~"
-
-    def _address(self, node, key: str) -> str:
-        title = node.attrs.get("title")
-        return " (" + code_span(str(node.attrs.get(key, "")) + (f' "{title}"' if title else "")) + ")"
-
     def _link(self, node) -> str:
-        return self.children(node) + self._address(node, "href")
+        return self.children(node) + " (" + code_span(address(node)) + ")"
 
     def _image(self, node) -> str:
-        return "\\[image: " + self.children(node) + "\\]" + self._address(node, "src")
+        return "\\[image: " + self.children(node) + "\\] (" + code_span(address(node)) + ")"
 
-    def _math_inline(self, node) -> str:
-        return math_markdown(node.content.strip(), False, math_source(node))
-
-    def _math_inline_double(self, node) -> str:
-        return math_markdown(node.content.strip(), True, math_source(node))
-
-    def _math_block(self, node) -> str:
-        return self._math_inline_double(node).strip("\n") + "\n\n"
+    def math(self, latex: str, display: bool, source: str) -> str:
+        return math_markdown(latex, display, source)
 
 
 def markdown_text(text: str) -> str:
