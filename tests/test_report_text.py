@@ -259,3 +259,17 @@ def test_whatever_comes_in_only_allowlisted_tex_comes_out(latex):
     assert [name for name in macros if name not in allowed] == [], written
     for environment in re.findall(r"\\begin\{([^}]*)\}", written):
         assert environment in {e.latex for e in ENVIRONMENTS.values()}
+
+
+def test_invisible_characters_are_shown_in_every_format():
+    import sys
+    import unicodedata
+
+    from tabench.report.markup import INVISIBLE
+
+    format_characters = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    assert {c for c in format_characters if INVISIBLE.fullmatch(c)} == format_characters
+    assert not INVISIBLE.search("ordinary text, ümlauts, 中文, ☐ ✓ — “quotes”")
+    answer = "The answer is 15\u200b\u202e02\u202c"  # a zero-width space and a right-to-left override
+    assert html_text(answer).count('<span class="hidden-char">') == 3
+    assert "\\[U+202E\\]" in markdown_text(answer) and "[U+202E]" in latex_text(answer)

@@ -34,7 +34,7 @@ def report(
         _fail(TabenchError(f"unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}"))
     try:
         content, row = application.render_report(ref, fmt)
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        data = content if isinstance(content, bytes) else content.encode("utf-8", errors="replace")
         if output == STDOUT or (output is None and fmt != "pdf" and not sys.stdout.isatty()):
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

@@ -23,6 +23,22 @@ from .texmath import ENVIRONMENTS, MAX_MATH_CHARS
 MAX_TEXT_CHARS = 100_000  # a longer text is cut here, with a note saying how much is not shown
 MAX_MATH_LINES = 200
 _OPENERS = {"$$": "$$", "\\[": "\\]"}
+# Characters that print as nothing or reorder what follows (zero-width spaces, bidi overrides, soft hyphens):
+# a report shows each as its code point, so a reader sees what an answer hid.
+# Unicode's format characters (category Cf, Unicode 14), as ranges. Example: U+200B zero-width space.
+INVISIBLE_RANGES = [
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891),
+    (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+]
+INVISIBLE = re.compile("[" + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+                                     for low, high in INVISIBLE_RANGES) + "]")
+
+
+def show_invisible(text: str, mark=lambda char: f"[U+{ord(char):04X}]") -> str:
+    """`text` with every invisible formatting character replaced by `mark(char)` (its code point)."""
+    return INVISIBLE.sub(lambda match: mark(match.group(0)), text)
 _BEGIN = re.compile(r"\\begin\{([A-Za-z]+\*?)\}")
 
 

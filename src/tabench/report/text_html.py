@@ -11,7 +11,7 @@ import html
 from markdown_it.tree import SyntaxTreeNode
 
 from .mathml import mathml
-from .markup import Writer, address, parse, parse_inline
+from .markup import Writer, address, parse, parse_inline, show_invisible
 from .texmath import rewrite
 
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
@@ -38,7 +38,7 @@ class HtmlWriter(Writer):
 
 
     def _text(self, node: SyntaxTreeNode) -> str:
-        return html.escape(node.content)
+        return show_invisible(html.escape(node.content), lambda char: f'<span class="hidden-char">U+{ord(char):04X}</span>')
 
     def _softbreak(self, node) -> str:
         return "\n"

@@ -13,7 +13,7 @@ import re
 
 from markdown_it.tree import SyntaxTreeNode
 
-from .markup import Writer, address, parse, parse_inline, table_rows
+from .markup import Writer, address, parse, parse_inline, show_invisible, table_rows
 from .texmath import rewrite
 
 _ESCAPED = re.compile(r"([\\`*_\[\]|$~<>&])")
@@ -81,7 +81,7 @@ class MarkdownWriter(Writer):
         return "".join(out)
 
     def _text(self, node) -> str:
-        return escape_markdown(node.content, block=self.at_line_start)
+        return escape_markdown(show_invisible(node.content), block=self.at_line_start)
 
     def _softbreak(self, node) -> str:
         return "\n"
