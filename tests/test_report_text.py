@@ -189,7 +189,7 @@ def _compiles(tmp_path, body: str) -> str:
 
 def test_every_allowlisted_formula_compiles(tmp_path):
     """A macro on the allowlist that pdflatex does not know would send the whole PDF to its fallback."""
-    from tabench.report.texmath import ENVIRONMENTS, RENAMED, SYMBOLS, TEXT_ARGUMENTS, UNICODE_MATH, WITH_ARGUMENTS
+    from tabench.report.math_allowlist import ENVIRONMENTS, RENAMED, SYMBOLS, TEXT_ARGUMENTS, UNICODE_MATH, WITH_ARGUMENTS
 
     modifiers = {"limits", "nolimits"}  # they follow an operator
     formulas = [f"\\{name} x" for name in sorted((SYMBOLS | set(RENAMED)) - modifiers)]
@@ -244,7 +244,7 @@ def _macros_and_balance(written: str):
 @example("\\text{a^b}_{^^5c}")
 def test_whatever_comes_in_only_allowlisted_tex_comes_out(latex):
     from tabench.report.texchars import TEX_SPECIALS
-    from tabench.report.texmath import ENVIRONMENTS, PREFIXES, RENAMED, SYMBOLS, TEXT_ARGUMENTS, WITH_ARGUMENTS
+    from tabench.report.math_allowlist import ENVIRONMENTS, PREFIXES, RENAMED, SYMBOLS, TEXT_ARGUMENTS, WITH_ARGUMENTS
 
     written = rewrite(latex)
     if written is None:

@@ -18,7 +18,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 
-from .texmath import ENVIRONMENTS, MAX_MATH_CHARS
+from .math_allowlist import ENVIRONMENTS, MAX_MATH_CHARS
 
 MAX_TEXT_CHARS = 100_000  # a longer text is cut here, with a note saying how much is not shown
 MAX_MATH_LINES = 200

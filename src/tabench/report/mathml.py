@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
-from .texmath import MAX_MATH_CHARS
+from .math_allowlist import MAX_MATH_CHARS
 
 _MATHML_TAGS = {
     "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot",
