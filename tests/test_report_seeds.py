@@ -72,6 +72,10 @@ def test_html_report_of_seed_000_in_headless_chromium(seed_home, tmp_path):
                 body.querySelectorAll('details').forEach(e => e.setAttribute('open', ''));
                 return body.textContent; }""")
             assert "###" not in rendered and "**" not in rendered
+            raw_latex = page.evaluate("""() => [...document.querySelectorAll('.reference, .verdict')].map(e => {
+                const copy = e.cloneNode(true); copy.querySelectorAll('pre, code, math').forEach(m => m.remove());
+                return copy.textContent; }).filter(text => /\\\\[A-Za-z]+|\\$/.test(text))""")
+            assert raw_latex == []  # references and rationales show their formulas as math
             assert "Debugging Transformers" in rendered and "Asymmetry of KL Divergence" in rendered
             summary = page.evaluate("""() => { const s = document.querySelector('#summary h2').getBoundingClientRect();
                 const score = document.querySelector('.score').getBoundingClientRect();

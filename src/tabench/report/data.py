@@ -7,6 +7,7 @@ documents and readers are kept as Markdown; each renderer writes them safely for
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -54,6 +55,7 @@ class PartRow:
     human: dict | None = None
     solution: str = ""  # the reference solution as the document gives it
     notes: list[Note] = field(default_factory=list)
+    rationale: str = ""  # Markdown: the verdict's rationale with the formulas it quotes as math
 
     @property
     def badge(self) -> str:
@@ -112,6 +114,7 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
                 prompt=part.prompt, answer=answers.get(part.id, ""), verdict=verdict,
                 reference=reference_markdown(part), needs_figure=part.needs_figure, human=human_by_id.get(part.id),
                 solution=part.solution, notes=_tag_notes(verdict) + list((notes or {}).get(part.id, [])),
+                rationale=rationale_markdown(verdict.rationale, verdict, part) if verdict else "",
             ))
         graded = [r.verdict for r in rows if r.verdict]
         questions.append(QuestionRow(question.number, question.title, question.preamble, rows,
@@ -134,6 +137,24 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
     data.tables = summary_tables(data, verdicts, problem_set)
     data.observations = observations(data, verdicts, problem_set)
     return data
+
+
+_LATEX_MARKUP = re.compile(r"\\[A-Za-z]+|[\^_]\{?|\{")
+
+
+def rationale_markdown(rationale: str, verdict: Verdict, part) -> str:
+    """A rationale as Markdown: the formulas it quotes (the answer read, the key's expression or one side of
+    it) shown as math; the rest as text. Checkers write them bare ("\\sigma(x) is not equivalent to …")."""
+    quotes = {verdict.extracted or "", (verdict.extracted or "")[:120]}
+    for blank in part.blanks:
+        if blank.latex:
+            quotes |= {blank.latex, *(side.strip() for side in blank.latex.split("="))}
+    quotes = sorted((q for q in quotes if len(q) > 1 and "$" not in q and _LATEX_MARKUP.search(q)), key=len,
+                    reverse=True)
+    if not quotes or "$" in rationale:
+        return rationale
+    pattern = re.compile("|".join(re.escape(quote) for quote in quotes))
+    return pattern.sub(lambda match: f"${match.group(0)}$", rationale)
 
 
 def _tag_notes(verdict: Verdict | None) -> list[Note]:
@@ -180,7 +201,8 @@ def summary_tables(data: ReportData, verdicts: list[Verdict], problem_set: Probl
     if s["needs_review"]:
         tables.append(Table(
             "Parts that need review", ["part", "kind", "why"],
-            [[pid, kinds.get(pid, "?"), short(by_id[pid].rationale, 120)] for pid in s["needs_review"]],
+            [[pid, kinds.get(pid, "?"), rationale_markdown(short(by_id[pid].rationale, 120), by_id[pid],
+                                                           problem_set.part(pid))] for pid in s["needs_review"]],
             "Could not be graded by a checker: a person (or the judge) decides; they count 0 until then.",
         ))
     agreement_info = s.get("human_agreement")

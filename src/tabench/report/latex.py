@@ -86,7 +86,7 @@ def _part(part, math: bool) -> list[str]:
     if part.verdict:
         v = part.verdict
         tags = f" [{', '.join(v.tags)}]" if v.tags else ""
-        out.append(f"\\textbf{{{tex_text(v.method + tags)}:}} {latex_inline(v.rationale, math)}\\par")
+        out.append(f"\\textbf{{{tex_text(v.method + tags)}:}} {latex_inline(part.rationale, math)}\\par")
     out.append("\\textbf{Reference:} " + latex_text(part.reference, math) + "\\par")
     if part.human:
         agrees = {True: "agrees", False: "disagrees", None: "---"}[part.agrees]

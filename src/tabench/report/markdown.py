@@ -71,7 +71,7 @@ def _part(part) -> list[str]:
         v = part.verdict
         tags = f" \\[{escape_markdown(', '.join(v.tags))}\\]" if v.tags else ""
         lines += [f"**{part.badge} {v.verdict.replace('_', ' ')}** — {v.score:g} / {v.points:g} — "
-                  f"{escape_markdown(v.method)}{tags}: {markdown_inline(v.rationale)}", ""]
+                  f"{escape_markdown(v.method)}{tags}: {markdown_inline(part.rationale)}", ""]
     else:
         lines += ["*not graded*", ""]
     reference = markdown_text(part.reference)
