@@ -35,6 +35,15 @@ HOSTILE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _grading_not_bound_by_machine_load(monkeypatch):
+    """These tests render reports; the verdicts they render must not depend on how busy the machine is (a
+    SymPy check cut at its wall-clock limit turns a correct part into needs_review)."""
+    import tabench.symbolic
+
+    monkeypatch.setattr(tabench.symbolic, "TIMEOUT_SECONDS", 60.0, raising=False)
+
+
 def demo_report():
     problem_set = ingest(example_path())
     answers = json.loads(example_path("example_answers.json").read_text())
