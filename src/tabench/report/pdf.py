@@ -20,7 +20,7 @@ from ..errors import TabenchError
 
 INSTALL_HINT = ("install pdflatex (Debian/Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended "
                 "lmodern) or use --format tex")
-TIMEOUT_SECONDS = 60.0
+TIMEOUT_SECONDS = 30.0
 MAX_WRITTEN_BYTES = 200 * 1024 * 1024
 MAX_LOG_BYTES = 1024 * 1024
 _ERROR_LINE = re.compile(r"^(!|\S+:\d+: )")  # "! Undefined control sequence." or "./report.tex:12: ..."
