@@ -38,6 +38,12 @@ def _math(latex: str) -> str:
     return f"${latex}$" if "$" not in latex and "\n\n" not in latex else f"`{latex}`"
 
 
+def _names(text: str, label: str) -> bool:
+    """The choice's text starts with its own label ("(c)", "c." or "C:"), so it needs no other."""
+    start = text.strip().lstrip("(").lower()
+    return start.startswith(label.lower()) and start[len(label):len(label) + 1] in (")", ".", ":", "")
+
+
 def blank_markdown(blank: Blank) -> str:
     """A blank's reference answer as Markdown for reports: choices with their text, numbers with their unit and
     tolerance, expressions as math, short texts as written."""
@@ -45,7 +51,8 @@ def blank_markdown(blank: Blank) -> str:
         return "not graded"
     if blank.choices or blank.correct:
         texts = {c.label: c.text for c in blank.choices}
-        picked = [f"({label}) {texts[label]}" if texts.get(label) else f"({label})" for label in blank.correct]
+        picked = [texts[label] if _names(texts.get(label, ""), label) else
+                  f"({label}) {texts[label]}" if texts.get(label) else f"({label})" for label in blank.correct]
         return "; ".join(picked) or "?"
     if blank.latex:
         return _math(blank.latex)
