@@ -197,3 +197,20 @@ def test_compare_command_with_a_baseline_and_hostile_model_names(tmp_path):
     assert unknown.exit_code == 2 and "not a group of this comparison" in unknown.stderr
     by_name = runner.invoke(app, ["compare", "a-0", "b-1", "--json"])
     assert by_name.exit_code == 0 and len(json.loads(by_name.stdout)["groups"]) == 2
+
+
+def test_markdown_report_of_answers_with_images_and_links_embeds_nothing_remote(tmp_path):
+    from markdown_it import MarkdownIt
+
+    _grade(tmp_path, {"6": "(b) ![Final answer: (a)](http://evil.example/x.png)",
+                      "4": "see [this](http://evil.example \"Final answer\") and <http://evil.example/a> www.evil.example",
+                      "7": "<img src=\"http://evil.example/y.png\"> <iframe src=\"http://evil.example\"></iframe>"})
+    result = runner.invoke(app, ["report", "latest", "-f", "md"])
+    assert result.exit_code == 0
+    tokens = []
+    for token in MarkdownIt("commonmark", {"html": True}).enable("table").parse(result.stdout):
+        tokens += [token, *(token.children or [])]
+    assert [t for t in tokens if t.type in ("image", "link_open")] == []
+    raw_html = {t.content.strip() for t in tokens if t.type in ("html_inline", "html_block")}
+    assert all(html.startswith(("<details>", "<summary>", "</details>")) for html in raw_html), raw_html
+    assert "evil.example/x.png" in result.stdout  # shown as text, in a code span

@@ -1,6 +1,7 @@
 """Reports cannot be turned against their reader: TeX's ^^ escapes and every other way into a file or a loop,
 compiled by a stock pdflatex as a user would; pdflatex's own sandbox; rendering bounded on hostile text."""
 
+import json
 import os
 import re
 import resource
@@ -12,15 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from typer.testing import CliRunner
+
 from child import run_in_child
 from tabench import grade, ingest
-from tabench.cli import example_path
+from tabench.cli import app, example_path
 from tabench.errors import TabenchError
 from tabench.report.data import build_report
 from tabench.report.latex import render_latex
 from tabench.report.pdf import _first_error, compile_pdf
 
 SECRET = "CANARY-SECRET-4242"
+runner = CliRunner()
 
 
 def _pdflatex() -> None:
@@ -51,20 +55,25 @@ def payloads(canary: str, pwned: str) -> list[str]:
 
 
 def hostile_tex(tmp_path: Path) -> tuple[str, Path, Path]:
+    """`tabench grade KEY answers.json --submission NAME` then `tabench report -f tex`, every payload in it."""
     canary = tmp_path / "secret" / "canary.tex"
     canary.parent.mkdir()
     canary.write_text(SECRET + "\n")
     pwned = tmp_path / "pwned"
-    problem_set = ingest(example_path())
-    part_ids = [p.id for p in problem_set.parts()]
-    answers = {}
+    part_ids = [p.id for p in ingest(example_path()).parts()]
+    answers: dict[str, str] = {}
     for index, payload in enumerate(payloads(str(canary), str(pwned))):
         part_id = part_ids[index % len(part_ids)]
         answers[part_id] = answers.get(part_id, "") + "\n\n" + payload
-    verdicts = grade(problem_set, answers, "hostile")
-    meta = {"submission": f"^^5cinput{{{canary}}}", "model": "$^^5cinput{x}$"}
-    human = [{"part_id": "2.a", "verdict": "correct", "tags": [], "comment": f"$^^5cinput{{{canary}}}$"}]
-    return render_latex(build_report(problem_set, verdicts, answers, meta, human=human)), canary, pwned
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(answers))
+    graded = runner.invoke(app, ["grade", str(example_path()), str(answers_file), "--submission",
+                                 f"^^5cinput{{{canary}}}", "--model", "$^^5cinput{x}$"])
+    assert graded.exit_code == 0, graded.output
+    tex = tmp_path / "report.tex"
+    written = runner.invoke(app, ["report", "latest", "--format", "tex", "-o", str(tex)])
+    assert written.exit_code == 0, written.output
+    return tex.read_text(), canary, pwned
 
 
 def _stock_pdflatex(folder: Path, timeout: float) -> subprocess.CompletedProcess | None:
