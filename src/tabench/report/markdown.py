@@ -3,6 +3,8 @@ again (text_markdown.py): no raw HTML, no remote image, no live link; math rewri
 
 from __future__ import annotations
 
+import html
+
 from .data import ReportData, Table
 from .text_markdown import escape_markdown, markdown_inline, markdown_text
 
@@ -20,7 +22,7 @@ def _table(table: Table) -> list[str]:
 
 def _collapsed(summary: str, body: str) -> list[str]:
     """A long text in a <details> block (GitHub and most viewers fold it); the body is safe Markdown."""
-    return ["<details>", f"<summary>{escape_markdown(summary)}</summary>", "", body, "", "</details>", ""]
+    return ["<details>", f"<summary>{html.escape(summary)}</summary>", "", body, "", "</details>", ""]
 
 
 def _quoted(body: str) -> str:
