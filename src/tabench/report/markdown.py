@@ -22,7 +22,7 @@ def _table(table: Table) -> list[str]:
 
 def _collapsed(summary: str, body: str) -> list[str]:
     """A long text in a <details> block (GitHub and most viewers fold it); the body is safe Markdown."""
-    return ["<details>", f"<summary>{html.escape(summary)}</summary>", "", body, "", "</details>", ""]
+    return ["<details>", f"<summary>{html.escape(summary, quote=False)}</summary>", "", body, "", "</details>", ""]
 
 
 def _quoted(body: str) -> str:
