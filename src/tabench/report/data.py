@@ -157,6 +157,11 @@ def rationale_markdown(rationale: str, verdict: Verdict, part) -> str:
     return pattern.sub(lambda match: f"${match.group(0)}$", rationale)
 
 
+def _why(verdict: Verdict, part) -> str:
+    rationale = short(verdict.rationale, 120)
+    return rationale_markdown(rationale, verdict, part) if part is not None else rationale
+
+
 def _tag_notes(verdict: Verdict | None) -> list[Note]:
     if verdict is None:
         return []
@@ -185,7 +190,8 @@ def summary_tables(data: ReportData, verdicts: list[Verdict], problem_set: Probl
         "A missing part and a part waiting for review count 0 here.",
     ))
     by_id = {v.part_id: v for v in verdicts}
-    kinds = {p.id: p.kind for p in problem_set.parts()}
+    parts = {p.id: p for p in problem_set.parts()}
+    kinds = {p.id: p.kind for p in parts.values()}
     if s["tags"]:
         tagged = Counter(tag for v in verdicts for tag in v.tags)
         tables.append(Table("Tags", ["tag", "parts", "which"], [
@@ -201,8 +207,7 @@ def summary_tables(data: ReportData, verdicts: list[Verdict], problem_set: Probl
     if s["needs_review"]:
         tables.append(Table(
             "Parts that need review", ["part", "kind", "why"],
-            [[pid, kinds.get(pid, "?"), rationale_markdown(short(by_id[pid].rationale, 120), by_id[pid],
-                                                           problem_set.part(pid))] for pid in s["needs_review"]],
+            [[pid, kinds.get(pid, "?"), _why(by_id[pid], parts.get(pid))] for pid in s["needs_review"]],
             "Could not be graded by a checker: a person (or the judge) decides; they count 0 until then.",
         ))
     agreement_info = s.get("human_agreement")
