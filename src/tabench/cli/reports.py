@@ -58,8 +58,8 @@ def compare_command(
     as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write an HTML page with the tables, a bar chart and a heat map."),
 ) -> None:
-    """Models x protocols: mean ± standard error over samples, paired differences against a baseline on the
-    parts both answered, charts."""
+    """Models x protocols: mean ± standard error over samples, paired differences against a baseline over the
+    parts both answered and decided, charts."""
     try:
         title, result = application.compare_stored(ids, problem_set_path, baseline)
         if as_json:
