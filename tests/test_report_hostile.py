@@ -202,3 +202,14 @@ def test_hostile_html_report_embeds_nothing_and_runs_nothing():
     assert "<script" not in page and "<img" not in page and "<a " not in page and "javascript:alert" in page
     assert "<mphantom" not in page and "mathcolor" not in page
     assert re.search(r"\\phantom\{\\boxed\{20\}\}", page)  # shown as its source, so the reader sees it
+
+
+@pytest.mark.parametrize("answer", ["\\" * 100_000, "x" * 100_000, "é" * 50_000, "$" + "x^" * 999 + "x$ " * 50])
+def test_a_report_of_huge_unbroken_answers_compiles(answer):
+    _pdflatex()
+    problem_set = ingest(example_path())
+    answers = {"2.a": answer, "4": answer}
+    data = build_report(problem_set, grade(problem_set, answers, "huge"), answers, {"submission": "huge"})
+    source = render_latex(data)
+    assert max(len(line) for line in source.splitlines()) < 5000
+    assert compile_pdf([source])[:5] == b"%PDF-"

@@ -66,10 +66,40 @@ def render_latex(data: ReportData, math: bool = True) -> str:
             out.append("(the prompt above)\\par" if turn["text"] == data.prompt
                        else "{\\small " + latex_text(turn["text"], math) + "}\\par")
     out.append("\\end{document}")
-    source = "\n".join(out) + "\n"
+    source = wrap_lines("\n".join(out) + "\n")
     if "^^" in source or not source.isascii():  # cannot happen by construction; never hand such a file on
         raise TabenchError("the LaTeX report holds a TeX escape or a non-ASCII byte; please report this as a bug")
     return source
+
+
+MAX_LINE = 1000  # characters; pdflatex reads at most 200,000 per line of input
+
+
+def wrap_lines(source: str, width: int = MAX_LINE) -> str:
+    """`source` with every line longer than `width` broken by `%` and a newline (TeX reads nothing there),
+    only between TeX's tokens: never inside a control sequence."""
+    out: list[str] = []
+    for line in source.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        pieces: list[str] = []
+        run = index = 0
+        while index < len(line):
+            end = index + 1
+            if line[index] == "\\" and end < len(line):
+                end += 1
+                if line[index + 1].isalpha():
+                    while end < len(line) and line[end].isalpha():
+                        end += 1
+            pieces.append(line[index:end])
+            run += end - index
+            if run >= width and end < len(line):
+                pieces.append("%\n")
+                run = 0
+            index = end
+        out.append("".join(pieces))
+    return "\n".join(out)
 
 
 def _part(part, math: bool) -> list[str]:
