@@ -142,7 +142,7 @@ def report_data(ref: str | int):
             "date": row["created_at"], "problem set": problem_set.title, "source": row["source"] or "—"}
     if row["sample"] is not None:
         meta["sample"] = row["sample"]
-    return build_report(problem_set, verdicts, answers, meta, trace, human), row
+    return build_report(problem_set, verdicts, answers, meta, trace=trace, human=human), row
 
 
 def render_report(ref: str | int, fmt: str) -> tuple[str | bytes, dict]:

@@ -58,25 +58,18 @@ def accuracy_by_kind_text(summary: dict) -> str:
 
 
 def agreement(pairs: list[tuple[str, str]]) -> dict:
-    """Agreement of two raters over the same items: the share of equal labels and Cohen's kappa.
-
-    Kappa is None when it is undefined: when chance agreement is already 1 (both raters gave every item the
-    same single label), agreement beyond chance cannot be measured; `kappa_note` then says why."""
+    """Agreement of two raters over the same items: the share of equal labels and Cohen's kappa (None when it
+    is undefined; `kappa_note` then says why)."""
     n = len(pairs)
     agree = sum(a == b for a, b in pairs)
-    labels = {label for pair in pairs for label in pair}
-    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
-    expected = sum(first[label] * second[label] for label in labels) / (n * n) if n else 0.0
-    observed = agree / n if n else 0.0
-    kappa: float | None = None
+    kappa = cohen_kappa(pairs)
     note = ""
     if not n:
         note = "no items both raters decided"
-    elif expected >= 1:
-        note = f"undefined: both gave every part the same label ({next(iter(labels))})"
-    else:
-        kappa = round((observed - expected) / (1 - expected), 4)
-    return {"n": n, "agree": agree, "share": round(observed, 4), "kappa": kappa, "kappa_note": note}
+    elif kappa is None:
+        note = f"undefined: both gave every part the same label ({pairs[0][0]})"
+    return {"n": n, "agree": agree, "share": round(agree / n, 4) if n else 0.0,
+            "kappa": round(kappa, 4) if kappa is not None else None, "kappa_note": note}
 
 
 def mean_and_standard_error(values: list[float]) -> tuple[float, float | None]:
@@ -89,3 +82,17 @@ def mean_and_standard_error(values: list[float]) -> tuple[float, float | None]:
         return mean, None
     variance = sum((v - mean) ** 2 for v in values) / (n - 1)
     return mean, (variance / n) ** 0.5
+
+
+def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
+    """Cohen's kappa of two raters over the same items; None when it is undefined: both raters gave every item
+    one and the same label, so agreement by chance is certain (0/0), which is not perfect agreement."""
+    n = len(pairs)
+    if not n:
+        return None
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[label] * second[label] for label in first) / (n * n)
+    if expected >= 1:
+        return None
+    observed = sum(a == b for a, b in pairs) / n
+    return (observed - expected) / (1 - expected)

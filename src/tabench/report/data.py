@@ -56,6 +56,13 @@ class PartRow:
     solution: str = ""  # the reference solution as the document gives it
     notes: list[Note] = field(default_factory=list)
     rationale: str = ""  # Markdown: the verdict's rationale with the formulas it quotes as math
+    automatic: Verdict | None = None  # the machine's verdict, where a person's verdict replaced it
+    judge: dict | None = None  # when a judge decided: models, prompt_version, explanation, first_error, votes
+
+    @property
+    def machine(self) -> Verdict | None:
+        """The automatic verdict (the one a person's verdict is compared with)."""
+        return self.automatic or self.verdict
 
     @property
     def badge(self) -> str:
@@ -63,9 +70,10 @@ class PartRow:
 
     @property
     def agrees(self) -> bool | None:
-        if not self.human or not self.human.get("verdict") or not self.verdict or self.verdict.verdict == "needs_review":
+        machine = self.machine
+        if not self.human or not self.human.get("verdict") or not machine or machine.verdict == "needs_review":
             return None
-        return self.human["verdict"] == self.verdict.verdict
+        return self.human["verdict"] == machine.verdict
 
 
 @dataclass
@@ -100,21 +108,28 @@ class ReportData:
 
 def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict[str, str], meta: dict,
                  trace: list[dict] | None = None, human: list[dict] | None = None,
+                 automatic: list[Verdict] | None = None, judged: dict[str, dict] | None = None,
                  notes: dict[str, list[Note]] | None = None) -> ReportData:
-    """The report of one submission. `notes` adds remarks per part id (a judge's explanation, a first error)."""
+    """The report of one submission. `verdicts` are the verdicts of record; `automatic`, the machine's where
+    people's verdicts replaced some; `judged`, the judge's decisions by part id (shown beside the verdicts it
+    gave); `notes`, any other remarks by part id. Pass the optional ones by keyword."""
     by_id = {v.part_id: v for v in verdicts}
+    machine_by_id = {v.part_id: v for v in automatic or verdicts}
     human_by_id = {h["part_id"]: h for h in human or []}
     questions = []
     for question in problem_set.questions:
         rows = []
         for part in question.parts:
             verdict = by_id.get(part.id)
+            judge = _judge_note((judged or {}).get(part.id), verdict)
             rows.append(PartRow(
                 id=part.id, kind=part.kind, points=verdict.points if verdict else (part.points or 0.0),
                 prompt=part.prompt, answer=answers.get(part.id, ""), verdict=verdict,
                 reference=reference_markdown(part), needs_figure=part.needs_figure, human=human_by_id.get(part.id),
-                solution=part.solution, notes=_tag_notes(verdict) + list((notes or {}).get(part.id, [])),
-                rationale=rationale_markdown(verdict.rationale, verdict, part) if verdict else "",
+                solution=part.solution, rationale=rationale_markdown(verdict.rationale, verdict, part) if verdict else "",
+                notes=_tag_notes(verdict) + _judge_notes(judge) + list((notes or {}).get(part.id, [])),
+                automatic=machine_by_id.get(part.id) if verdict is not None and verdict.method == "human" else None,
+                judge=judge,
             ))
         graded = [r.verdict for r in rows if r.verdict]
         questions.append(QuestionRow(question.number, question.title, question.preamble, rows,
@@ -127,9 +142,10 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
     figure_verdicts = [v for v in verdicts if v.part_id in set(summary["figure_parts"])]
     summary["figure"] = {"parts": len(figure_verdicts), "score": sum(v.score for v in figure_verdicts),
                          "points": sum(v.points for v in figure_verdicts)}
-    pairs = [(h["verdict"], by_id[pid].verdict) for pid, h in human_by_id.items()
-             if h.get("verdict") and pid in by_id and by_id[pid].verdict != "needs_review"]
+    pairs = [(h["verdict"], machine_by_id[pid].verdict) for pid, h in human_by_id.items()
+             if h.get("verdict") and pid in machine_by_id and machine_by_id[pid].verdict != "needs_review"]
     summary["human_agreement"] = agreement(pairs) if pairs else None
+    summary["judged"] = [v.part_id for v in verdicts if v.method == "judge"]  # the verdicts a judge model gave
     turns = [{"role": t.get("role", "?"), "text": (t.get("text") or t.get("content") or "").strip()} for t in trace or []]
     prompt = next((t["text"] for t in turns if t["role"] == "user" and t["text"]), "")
     data = ReportData(problem_set.title, meta, prompt, questions, summary,
@@ -160,6 +176,27 @@ def rationale_markdown(rationale: str, verdict: Verdict, part) -> str:
 def _why(verdict: Verdict, part) -> str:
     rationale = short(verdict.rationale, 120)
     return rationale_markdown(rationale, verdict, part) if part is not None else rationale
+
+
+def _judge_note(judgement: dict | None, verdict: Verdict | None) -> dict | None:
+    """What a report shows of a judge's decision beside the verdict (only while the verdict is the judge's)."""
+    if judgement is None or verdict is None or verdict.method != "judge":
+        return None
+    votes = [b.get("verdict") or "could not read" for b in judgement.get("ballots", [])]
+    return {"models": judgement.get("models"), "prompt_version": judgement.get("prompt_version"),
+            "explanation": judgement.get("explanation"), "first_error": judgement.get("first_error"),
+            "outcome": judgement.get("outcome"), "votes": votes if len(votes) > 1 else []}
+
+
+def _judge_notes(judge: dict | None) -> list[Note]:
+    if judge is None:
+        return []
+    notes = [Note("judge", judge["explanation"], "info")] if judge.get("explanation") else []
+    if judge.get("first_error"):
+        notes.append(Note("first error", judge["first_error"], "info"))
+    if judge.get("votes"):
+        notes.append(Note("judge votes", ", ".join(judge["votes"]), "info"))
+    return notes
 
 
 def _tag_notes(verdict: Verdict | None) -> list[Note]:

@@ -111,12 +111,18 @@ def _part(part, math: bool) -> list[str]:
            "\\textbf{Answer:}\\par",
            (latex_text(part.answer, math) if part.answer.strip() else "\\textit{(no answer)}") + "\\par"]
     for note in part.notes:
-        out.append(f"\\fbox{{\\parbox{{0.95\\linewidth}}{{\\textbf{{{tex_text('⚠ ' + note.label)}:}} "
+        label = ("⚠ " if note.kind == "warning" else "") + note.label
+        out.append(f"\\fbox{{\\parbox{{0.95\\linewidth}}{{\\textbf{{{tex_text(label)}:}} "
                    f"{latex_inline(note.text, math)}}}}}\\par")
     if part.verdict:
         v = part.verdict
         tags = f" [{', '.join(v.tags)}]" if v.tags else ""
         out.append(f"\\textbf{{{tex_text(v.method + tags)}:}} {latex_inline(part.rationale, math)}\\par")
+    if part.automatic:
+        a = part.automatic
+        tags = f" [{', '.join(a.tags)}]" if a.tags else ""
+        out.append("\\textbf{Automatic:} " + tex_text(f"{a.verdict.replace('_', ' ')} {a.score:g} / {a.points:g} — "
+                                                       f"{a.method}{tags}:") + f" {latex_inline(a.rationale, math)}\\par")
     out.append("\\textbf{Reference:} " + latex_text(part.reference, math) + "\\par")
     if part.human:
         agrees = {True: "agrees", False: "disagrees", None: "---"}[part.agrees]

@@ -68,7 +68,8 @@ def _part(part) -> list[str]:
         else [_quoted(prompt), ""]
     lines += ["**Answer:**", "", markdown_text(part.answer) if part.answer.strip() else "*(no answer)*", ""]
     for note in part.notes:
-        lines += [f"> **⚠ {escape_markdown(note.label)}:** {markdown_inline(note.text)}", ""]
+        icon = "⚠ " if note.kind == "warning" else ""
+        lines += [f"> **{icon}{escape_markdown(note.label)}:** {markdown_inline(note.text)}", ""]
     if part.verdict:
         v = part.verdict
         tags = f" \\[{escape_markdown(', '.join(v.tags))}\\]" if v.tags else ""
@@ -76,6 +77,11 @@ def _part(part) -> list[str]:
                   f"{escape_markdown(v.method)}{tags}: {markdown_inline(part.rationale)}", ""]
     else:
         lines += ["*not graded*", ""]
+    if part.automatic:
+        a = part.automatic
+        tags = f" \\[{escape_markdown(', '.join(a.tags))}\\]" if a.tags else ""
+        lines += [f"**Automatic:** {a.verdict.replace('_', ' ')} {a.score:g} / {a.points:g} — "
+                  f"{escape_markdown(a.method)}{tags}: {markdown_inline(a.rationale)}", ""]
     reference = markdown_text(part.reference)
     lines += ["**Reference:**", "", reference, ""] if "\n" in reference else [f"**Reference:** {reference}", ""]
     if part.human:
