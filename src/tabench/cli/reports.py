@@ -23,7 +23,8 @@ STDOUT = Path("-")
 @app.command(rich_help_panel="Pipeline")
 def report(
     ref: str = typer.Argument("latest", help="A submission id or name (see `tabench submissions`), or 'latest'."),
-    fmt: str = typer.Option("html", "--format", "-f", help="md, html (one offline file), tex, or pdf (needs pdflatex)."),
+    fmt: str = typer.Option("html", "--format", "-f",
+                            help="md, html (one offline file), tex, pdf (needs pdflatex), or json (for programs)."),
     output: Optional[Path] = typer.Option(
         None, "-o", "--output",
         help="Write here ('-' for standard output). Default: standard output when it is piped or redirected; "
