@@ -5,7 +5,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import signal
 import subprocess
 import time
@@ -16,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from child import run_in_child
+from conftest import tool_path
 from tabench import grade, ingest
 from tabench.cli import app, example_path
 from tabench.errors import TabenchError
@@ -25,13 +25,6 @@ from tabench.report.pdf import _first_error, compile_pdf
 
 SECRET = "CANARY-SECRET-4242"
 runner = CliRunner()
-
-
-def _pdflatex() -> None:
-    if not shutil.which("pdflatex"):
-        if os.environ.get("CI"):
-            pytest.fail("pdflatex is missing in CI: .ci/run should install it")
-        pytest.skip("pdflatex is not installed")
 
 
 def payloads(canary: str, pwned: str) -> list[str]:
@@ -90,7 +83,7 @@ def _stock_pdflatex(folder: Path, timeout: float) -> subprocess.CompletedProcess
 
 
 def test_the_tex_report_of_hostile_answers_compiled_by_a_stock_pdflatex_reads_no_file_and_runs_no_loop(tmp_path):
-    _pdflatex()
+    tool_path("pdflatex")
     source, canary, pwned = hostile_tex(tmp_path)
     assert "^^" not in source and source.isascii()
     folder = tmp_path / "user"
@@ -109,16 +102,15 @@ def test_the_tex_report_of_hostile_answers_compiled_by_a_stock_pdflatex_reads_no
                if line.startswith("OUTPUT ")]
     assert all(not os.path.isabs(path) or path.startswith(str(folder)) for path in outputs)
     assert not pwned.exists()
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(folder / "report.pdf"), "-"], capture_output=True, text=True,
-                              timeout=60).stdout
-        assert SECRET not in text
-        assert "5cinput" in text  # the payloads are shown, as text
+    text = subprocess.run([tool_path("pdftotext"), str(folder / "report.pdf"), "-"], capture_output=True,
+                          text=True, timeout=60).stdout
+    assert SECRET not in text
+    assert "5cinput" in text  # the payloads are shown, as text
 
 
 def test_pdflatex_runs_sandboxed(tmp_path):
     """Hand-written sources, not ours: what pdflatex itself may do when tabench runs it."""
-    _pdflatex()
+    tool_path("pdflatex")
     canary = tmp_path / "canary.tex"
     canary.write_text(SECRET)
     outside = tmp_path / "written-outside.txt"
@@ -142,7 +134,7 @@ def test_pdflatex_runs_sandboxed(tmp_path):
 
 
 def test_a_looping_source_is_stopped_at_the_deadline():
-    _pdflatex()
+    tool_path("pdflatex")
     start = time.monotonic()
     with pytest.raises(TabenchError, match="stopped after 3 s"):
         compile_pdf(["\\documentclass{article}\\begin{document}\\def\\a{\\a}\\a\\end{document}"], timeout=3)
@@ -206,7 +198,7 @@ def test_hostile_html_report_embeds_nothing_and_runs_nothing():
 
 @pytest.mark.parametrize("answer", ["\\" * 100_000, "x" * 100_000, "é" * 50_000, "$" + "x^" * 999 + "x$ " * 50])
 def test_a_report_of_huge_unbroken_answers_compiles(answer):
-    _pdflatex()
+    tool_path("pdflatex")
     problem_set = ingest(example_path())
     answers = {"2.a": answer, "4": answer}
     data = build_report(problem_set, grade(problem_set, answers, "huge"), answers, {"submission": "huge"})

@@ -3,7 +3,6 @@ seed 004 against the exam (001). The HTML is opened in headless Chromium; every 
 a PDF whose text (pdftotext) holds the glyphs of the report; every format carries the same tables."""
 
 import os
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from conftest import EXAM, HW12, ROOT, SEEDS
+from conftest import EXAM, HW12, ROOT, SEEDS, chromium_path, tool_path
 from tabench.cli import app
 
 runner = CliRunner()
@@ -33,15 +32,6 @@ def seed_home(tmp_path_factory):
     return home
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name) or f"/usr/bin/{name}"
-    if not Path(path).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is missing in CI: .ci/run should install it")
-        pytest.skip(f"{name} is not installed")
-    return path
-
-
 def _report(home: Path, ref: str, fmt: str, target: Path) -> Path:
     result = runner.invoke(app, ["report", ref, "--format", fmt, "-o", str(target)], env={"TABENCH_HOME": str(home)})
     assert result.exit_code == 0, result.output
@@ -53,7 +43,7 @@ def test_html_report_of_seed_000_in_headless_chromium(seed_home, tmp_path):
 
     page_file = _report(seed_home, "1", "html", tmp_path / "report.html")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_tool("chromium"),
+        browser = playwright.chromium.launch(executable_path=chromium_path(),
                                              args=["--headless", "--no-sandbox", "--disable-gpu"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -97,7 +87,7 @@ def test_html_report_of_seed_000_in_headless_chromium(seed_home, tmp_path):
 
 
 def _pdf_text(pdf: Path) -> str:
-    return subprocess.run([_tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+    return subprocess.run([tool_path("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           timeout=60, check=True).stdout
 
 
@@ -108,7 +98,7 @@ def _visible_markdown_text(markdown: str) -> str:
 
 @pytest.mark.parametrize("ref", ["1", "2"])
 def test_pdf_of_every_stored_seed_submission_compiles_with_its_glyphs(seed_home, tmp_path, ref):
-    _tool("pdflatex")
+    tool_path("pdflatex")
     pdf = _report(seed_home, ref, "pdf", tmp_path / "report.pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
     text = _pdf_text(pdf)
@@ -121,7 +111,7 @@ def test_pdf_of_every_stored_seed_submission_compiles_with_its_glyphs(seed_home,
 
 
 def test_seed_pdfs_hold_every_glyph(seed_home, tmp_path):
-    _tool("pdflatex")
+    tool_path("pdflatex")
     text = "".join(_pdf_text(_report(seed_home, ref, "pdf", tmp_path / f"{ref}.pdf")) for ref in ("1", "2"))
     assert [glyph for glyph in GLYPHS if glyph not in text] == []
 

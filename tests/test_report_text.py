@@ -171,16 +171,11 @@ def test_latex_text_is_ascii_and_escapes_specials():
 
 def _compiles(tmp_path, body: str) -> str:
     """The pdflatex log's first error for a report preamble + `body` ('' when it compiles)."""
-    import os
-    import shutil
-
+    from conftest import tool_path
     from tabench.report.latex import PREAMBLE
     from tabench.report.pdf import run_pdflatex
 
-    if not shutil.which("pdflatex"):
-        if os.environ.get("CI"):
-            pytest.fail("pdflatex is missing in CI: .ci/run should install it")
-        pytest.skip("pdflatex is not installed")
+    tool_path("pdflatex")
     (tmp_path / "t.tex").write_text(PREAMBLE + "\\begin{document}\n" + body + "\n\\end{document}\n")
     status, error = run_pdflatex(str(tmp_path), "t.tex", timeout=120)
     assert status is not None, "pdflatex ran past its deadline"
@@ -241,6 +236,7 @@ def _macros_and_balance(written: str):
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=24).map("".join))
 @example("\\text{^^5cinput{x}}")
+@example("\\ ")
 @example("\\text{a^b}_{^^5c}")
 def test_whatever_comes_in_only_allowlisted_tex_comes_out(latex):
     from tabench.report.texchars import TEX_SPECIALS

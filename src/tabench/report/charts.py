@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 
 _PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
 MISSING_COLOUR, REVIEW_COLOUR = "#c8c8c8", "#b39ddb"

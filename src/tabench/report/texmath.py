@@ -87,9 +87,11 @@ def rewrite(latex: str, target: str = "latex") -> str | None:
         return None
     try:
         nodes, _, _ = LatexWalker(latex, latex_context=_CONTEXT, tolerant_parsing=False).get_latex_nodes(pos=0)
-        return _Writer(target).nodes(nodes, layout="").strip()
+        written = _Writer(target).nodes(nodes, layout="").strip()
     except (Rejected, LatexWalkerError, RecursionError, ValueError, IndexError, AttributeError):
         return None
+    trailing = len(written) - len(written.rstrip("\\"))
+    return written if trailing % 2 == 0 else None  # a lone backslash at the end would escape what follows
 
 
 def _brace_depth(latex: str) -> int:
@@ -246,7 +248,9 @@ class _Writer:
                 raise Rejected("line break outside rows")
             return "\\\\{}"
         if name in CONTROL_SYMBOLS:
-            if name in "&#_$%{}|" or name in ",;:! ":
+            if name == " ":
+                return "\\ {}"  # a control space that no trimming can turn into a lone backslash
+            if name in "&#_$%{}|" or name in ",;:!":
                 return "\\" + name
             raise Rejected(f"control symbol {name!r}")
         if name in SYMBOLS:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.tree import SyntaxTreeNode
-
 from .markup import Writer, address, parse, parse_inline, table_rows
 from .texchars import tex_text
 from .texmath import rewrite

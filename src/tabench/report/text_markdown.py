@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.tree import SyntaxTreeNode
-
 from .markup import Writer, address, parse, parse_inline, show_invisible, table_rows
 from .texmath import rewrite
 
