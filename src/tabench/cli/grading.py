@@ -19,6 +19,7 @@ from ..store import default_home
 from ..summary import BADGES, short
 from ..app import example_path
 from .base import _fail, app, console, warn
+from .documents import ACCEPT_MISMATCH, CONVERSATION, CORRECTIONS
 from .show import _print_import_notes, percent, print_index, print_summary, print_verdicts
 
 @app.command(rich_help_panel="Pipeline")
@@ -33,13 +34,19 @@ def grade(
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
     model: Optional[str] = typer.Option(None, "--model", help="Who answered (recorded for reports and comparisons)."),
     protocol: Optional[str] = typer.Option(None, "--protocol", help="How the model was asked: whole, interactive, per-part."),
+    conversation: Optional[str] = CONVERSATION,
+    corrections: list[str] = CORRECTIONS,
+    accept_mismatch: bool = ACCEPT_MISMATCH,
 ) -> None:
     """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME).
 
     JSON Lines rows may also carry "model", "protocol" and "sample"; `tabench compare` groups by them."""
     try:
+        from ..transcripts import Options
+
         graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
-                                        store=not no_store)
+                                        store=not no_store,
+                                        import_options=Options(conversation, list(corrections), accept_mismatch))
     except TabenchError as err:
         _fail(err)
     warn(graded.warnings)
