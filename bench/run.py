@@ -253,6 +253,35 @@ def bench_import() -> None:
     print(f"import a {len(big) / 1e6:.1f} MB transcript: {time.perf_counter() - start:.2f} s")
 
 
+def bench_report() -> None:
+    """Rendering the report of seed 000 graded against 002 in each format, and compiling its PDF."""
+    from tabench import grade, ingest
+    from tabench.report.data import build_report
+    from tabench.report.html import render_html
+    from tabench.report.latex import render_latex
+    from tabench.report.markdown import render_markdown
+    from tabench.report.pdf import compile_pdf, pdflatex_available
+    from tabench.transcripts import import_text
+
+    key = ingest(SEEDS / "002_c2737d6fc07f4f16.txt")
+    imported = import_text((SEEDS / "000_aea459260c05754e.txt").read_text(), "000", key)
+    answers = imported.answer_map()
+    verdicts = grade(key, answers, "000")
+    data = build_report(key, verdicts, answers, {"submission": "000"})
+    for name, render in (("md", render_markdown), ("html", render_html), ("tex", render_latex)):
+        samples = timed(lambda: render(data), repeat=5)
+        print(f"report 000 vs 002 as {name}: median {statistics.median(samples) * 1000:.0f} ms "
+              f"({len(render(data)) / 1024:.0f} KB)")
+    if pdflatex_available():
+        start = time.perf_counter()
+        pdf = compile_pdf([render_latex(data)])
+        print(f"report 000 vs 002 as pdf: {time.perf_counter() - start:.2f} s with pdflatex ({len(pdf) / 1024:.0f} KB)")
+    hostile = build_report(key, verdicts, {"1": "a\n" * 40_000, "2.a": "\\[" * 60_000}, {})
+    start = time.perf_counter()
+    render_html(hostile), render_latex(hostile), render_markdown(hostile)
+    print(f"report with 40,000 newlines and 60,000 \\[ in answers, three formats: {time.perf_counter() - start:.1f} s")
+
+
 def bench_pdf() -> None:
     """PDF ingest of the largest corpus PDF: pages per second (the child process that reads the PDF included)."""
     from tabench import ingest
@@ -413,7 +442,7 @@ def bench_review() -> None:
 
 BENCHES = {"ingest": bench_ingest, "ingest-latex": bench_ingest_latex, "pdf": bench_pdf, "ingest-parsed": bench_ingest_with_parsed_forms,
            "grade": bench_grade, "import": bench_import, "import-large": bench_import_large, "runs": bench_runs,
-           "judge": bench_judge, "review": bench_review}
+           "judge": bench_judge, "report": bench_report, "review": bench_review}
 
 
 def main(names: list[str]) -> None:

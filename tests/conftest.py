@@ -13,6 +13,16 @@ EXAM = SEEDS / "001_13a6aa9ecbbfac5a.txt"
 HW12 = SEEDS / "002_c2737d6fc07f4f16.txt"
 
 
+def tool_path(name: str) -> str:
+    """A Debian tool the report tests run (pdflatex, pdftotext): skipped where it is missing, except in CI."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing in CI: .ci/run should install it")
+        pytest.skip(f"{name} is not installed (see .ci/run)")
+    return path
+
+
 def chromium_path() -> str:
     """Debian's chromium, for the browser tests: skipped where it is missing, except in CI."""
     path = shutil.which("chromium") or "/usr/bin/chromium"

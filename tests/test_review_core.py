@@ -179,7 +179,7 @@ def test_reports_and_comparisons_use_the_persons_verdict_and_show_the_machines(c
     parts = {p["id"]: p for q in report["questions"] for p in q["parts"]}
     assert parts["3.a"]["verdict"]["method"] == "human" and parts["3.a"]["automatic"]["verdict"] == "correct"
     assert parts["3.a"]["agrees"] is False  # the person disagrees with the checker
-    assert report["summary"]["human_agreement"] == {"n": 1, "agree": 0, "share": 0.0, "kappa": 0.0}
+    assert report["summary"]["human_agreement"] == {"n": 1, "agree": 0, "share": 0.0, "kappa": 0.0, "kappa_note": ""}
     compared = json.loads(runner.invoke(app, ["compare", "3", "--json"]).stdout)
     assert compared["groups"][0]["per_part"]["3.a"] == 0.5
 

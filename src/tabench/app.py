@@ -240,7 +240,7 @@ def _selected_submissions(db: Store, ids: list[str] | None, problem_set_path: st
     if problem_set_path is not None:
         rows = db.submissions_of(db.save_problem_set(load_problem_set(problem_set_path)))
     else:
-        rows = [db.submission(ref) for ref in ids]
+        rows = [find_submission(db, ref) for ref in ids]
     if not rows:
         raise TabenchError("no stored submissions for that; grade some first")
     return rows
@@ -263,12 +263,30 @@ def stored_runs() -> list[dict]:
     return rows
 
 
+def find_submission(db: Store, ref: str | int) -> dict:
+    """A stored submission by id, 'latest', or the name `tabench submissions` shows (e.g. `run4-s1`)."""
+    text = str(ref).strip()
+    if text == "latest" or text.isdigit():
+        return db.submission(text)
+    rows = [row for row in db.submissions() if row["name"] == text]
+    if len(rows) == 1:
+        return db.submission(rows[0]["id"])
+    if rows:
+        ids = ", ".join(str(row["id"]) for row in rows)
+        raise TabenchError(f"{len(rows)} stored submissions are named {text!r} (ids {ids}); give the id")
+    import difflib
+
+    close = difflib.get_close_matches(text, [row["name"] for row in db.submissions()], n=3)
+    hint = f"; did you mean {' or '.join(repr(name) for name in close)}?" if close else ""
+    raise TabenchError(f"no stored submission is named {text!r}{hint} (`tabench submissions` lists ids and names)")
+
+
 def report_data(ref: str | int):
-    """(the report's data, the submission's row) for a stored submission."""
+    """(the report's data, the submission's row) for a stored submission (id, name or 'latest')."""
     from .report.data import build_report
 
     with Store() as db:
-        row = db.submission(ref)
+        row = find_submission(db, ref)
         problem_set = db.problem_set(row["problem_set_id"])
         verdicts, automatic, answers = db.final_verdicts(row["id"]), db.verdicts(row["id"]), db.answers(row["id"])
         trace, human = db.trace(row["id"]), db.human_verdicts(row["id"])
@@ -277,7 +295,8 @@ def report_data(ref: str | int):
             "date": row["created_at"], "problem set": problem_set.title, "source": row["source"] or "—"}
     if row["sample"] is not None:
         meta["sample"] = row["sample"]
-    return build_report(problem_set, verdicts, answers, meta, trace, human, automatic, judged), row
+    return build_report(problem_set, verdicts, answers, meta, trace=trace, human=human, automatic=automatic,
+                        judged=judged), row
 
 
 def render_report(ref: str | int, fmt: str) -> tuple[str | bytes, dict]:
@@ -306,23 +325,21 @@ def render_report(ref: str | int, fmt: str) -> tuple[str | bytes, dict]:
     return compile_pdf([render_latex(data), render_latex(data, math=False)]), row
 
 
-def compare_stored(ids: list[str] | None, problem_set_path: str | Path | None) -> tuple[str, dict]:
-    """(the problem set's title, the comparison) of stored submissions: ids, or every one of a problem set."""
+def compare_stored(ids: list[str] | None, problem_set_path: str | Path | None,
+                   baseline: str | None = None) -> tuple[str, dict]:
+    """(the problem set's title, the comparison) of stored submissions: ids or names, or every one of a
+    problem set; paired differences against `baseline` (a model, or 'MODEL / PROTOCOL'; default: the first)."""
     from .report.compare import Sample, compare
 
     with Store() as db:
         rows = _selected_submissions(db, ids, problem_set_path)
         samples = [Sample(r["model"] or r["name"], r["protocol"] or "—", db.final_verdicts(r["id"])) for r in rows]
         title = rows[0]["problem_set"]
-    return title, compare(samples)
+    return title, compare(samples, baseline)
 
 
 def comparison_page(title: str, result: dict) -> str:
-    """An HTML page with the comparison's bar chart and per-part heat map."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    """An HTML page with the comparison's tables, bar chart and per-part heat map."""
+    from .report.html import render_comparison
 
-    from .report.charts import bar_chart, heat_map
-
-    env = Environment(loader=PackageLoader("tabench.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
-    return env.get_template("compare.html.j2").render(title=title, result=result, bar=bar_chart(result),
-                                                      heat=heat_map(result))
+    return render_comparison(title, result)

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import ProblemSet, Verdict
-from ..stats import summarize
+from ..stats import accuracy_by_kind_text, summarize
 from ..summary import BADGES, answer_summary, short
 from .base import _count, console
 
@@ -58,12 +58,10 @@ def print_summary(summary: dict) -> None:
     share = percent(summary)
     parts = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in BADGES if counts.get(k))
     console.print(f"score {summary['score']:g}/{summary['points']:g} ({share:.1f}%) · {parts}", highlight=False)
-    by_kind = ", ".join(
-        f"{kind} {info['accuracy'] * 100:.0f}% of {info['decided']}" for kind, info in summary["by_kind"].items()
-        if info["accuracy"] is not None
-    )
+    by_kind = accuracy_by_kind_text(summary)
     if by_kind:
-        console.print(f"accuracy by kind (answered parts that could be decided): {by_kind}", highlight=False)
+        console.print(f"accuracy by kind (share of the points of the parts that could be decided): {by_kind}",
+                      highlight=False, markup=False)
     if summary["tags"]:
         tags = ", ".join(f"{tag} {count}" for tag, count in sorted(summary["tags"].items(), key=lambda kv: -kv[1]))
         console.print(f"tags: {tags}", highlight=False)

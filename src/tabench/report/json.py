@@ -33,6 +33,7 @@ def report_dict(data: ReportData) -> dict:
     return {
         "format": "tabench-report", "version": FORMAT_VERSION, "title": data.title, "meta": data.meta,
         "prompt": data.prompt, "summary": data.summary, "observations": data.observations,
+        "tables": [{"title": t.title, "columns": t.columns, "rows": t.rows, "note": t.note} for t in data.tables],
         "questions": [{"number": q.number, "title": q.title, "preamble": q.preamble, "score": q.score,
                        "points": q.points, "parts": [_part(row) for row in q.parts]} for q in data.questions],
         "trace": data.trace,

@@ -1,74 +1,93 @@
-"""The report as Markdown (pure). Answer text keeps its math; HTML in it is escaped."""
+"""The report as Markdown (pure). Every text from an answer, a document or a reader is parsed and written
+again (text_markdown.py): no raw HTML, no remote image, no live link; math rewritten from its parse."""
 
 from __future__ import annotations
 
 import html
 
-from .data import ReportData
+from .data import ReportData, Table
+from .text_markdown import escape_markdown, markdown_inline, markdown_text
+
+LONG_PROMPT = 600
 
 
-def _safe(text: str) -> str:
-    return html.escape(text, quote=False)
+def _table(table: Table) -> list[str]:
+    lines = [f"**{escape_markdown(table.title)}**", "",
+             "| " + " | ".join(escape_markdown(c) for c in table.columns) + " |", "|" + " --- |" * len(table.columns)]
+    lines += ["| " + " | ".join(markdown_inline(cell) for cell in row) + " |" for row in table.rows]
+    if table.note:
+        lines += ["", f"*{escape_markdown(table.note)}*"]
+    return lines + [""]
 
 
-def _pct(score: float, points: float) -> str:
-    return f"{score / points * 100:.1f}%" if points else "—"
+def _collapsed(summary: str, body: str) -> list[str]:
+    """A long text in a <details> block (GitHub and most viewers fold it); the body is safe Markdown."""
+    return ["<details>", f"<summary>{html.escape(summary, quote=False)}</summary>", "", body, "", "</details>", ""]
+
+
+def _quoted(body: str) -> str:
+    return "\n".join("> " + line if line.strip() else ">" for line in body.split("\n"))
 
 
 def render_markdown(data: ReportData) -> str:
-    s = data.summary
-    lines = [f"# {_safe(data.title)}", ""]
-    for key, value in data.meta.items():
-        lines.append(f"- **{key}:** {_safe(str(value))}")
-    if data.prompt:
-        lines += ["", "## Prompt", "", "> " + _safe(data.prompt).replace("\n", "\n> ")]
-    lines += ["", "## Executive summary", "",
-              f"**Score: {s['score']:g} / {s['points']:g} ({_pct(s['score'], s['points'])})** — "
-              + ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in sorted(s["verdicts"].items())), ""]
-    lines += ["| kind | parts | decided | correct | accuracy |", "| --- | --- | --- | --- | --- |"]
-    for kind, info in s["by_kind"].items():
-        accuracy = f"{info['accuracy'] * 100:.0f}%" if info["accuracy"] is not None else "—"
-        lines.append(f"| {kind} | {info['parts']} | {info['decided']} | {info['correct']} | {accuracy} |")
-    lines += ["", "| question | score |", "| --- | --- |"]
-    for number, info in s["by_question"].items():
-        lines.append(f"| {number}. {_safe(info['title'])} | {info['score']:g} / {info['points']:g} |")
-    lines.append("")
-    if s["tags"]:
-        lines.append("**Tags:** " + ", ".join(f"{tag} ({n})" for tag, n in sorted(s["tags"].items())))
-    if s["figure"]["parts"]:
-        lines.append(f"**Figure-dependent parts:** {s['figure']['parts']} ({s['figure']['score']:g} / {s['figure']['points']:g} points)")
-    if s["needs_review"]:
-        lines.append("**Needs review:** " + " ".join(s["needs_review"]))
-    if s.get("human_agreement"):
-        a = s["human_agreement"]
-        lines.append(f"**Agreement with the human reader:** {a['agree']} of {a['n']} (κ = {a['kappa']:.2f})")
+    lines = [f"# {markdown_inline(data.title)}", ""]
+    lines.append(" · ".join(f"**{escape_markdown(str(key))}:** {escape_markdown(str(value))}"
+                            for key, value in data.meta.items()))
+    lines += ["", "## Executive summary", "", f"**{escape_markdown(data.score_line)}**", ""]
     if data.observations:
-        lines += ["", "### Key observations", ""] + [f"- {_safe(note)}" for note in data.observations]
+        lines += [f"- {escape_markdown(note)}" for note in data.observations] + [""]
+    for table in data.tables:
+        lines += _table(table)
+    if data.prompt:
+        lines += ["## Prompt", ""]
+        body = markdown_text(data.prompt)
+        lines += _collapsed(f"The prompt ({len(data.prompt):,} characters)", body) if len(data.prompt) > LONG_PROMPT \
+            else [_quoted(body), ""]
     for question in data.questions:
-        lines += ["", f"## {question.number}. {_safe(question.title)}" + (f" ({question.score:g} / {question.points:g})" if question.points else "")]
+        score = f" ({question.score:g} / {question.points:g})" if question.points else ""
+        lines += [f"## {question.number}. {markdown_inline(question.title)}{score}", ""]
+        if question.preamble.strip():
+            lines += _collapsed(f"The question's text ({len(question.preamble):,} characters)",
+                                markdown_text(question.preamble))
         for part in question.parts:
-            lines += ["", f"### {part.id} {part.badge}" + (" (needs the figure)" if part.needs_figure else ""), ""]
-            lines.append(f"*{_safe(part.prompt)}*")
-            lines += ["", "**Answer:**", "", _safe(part.answer) if part.answer.strip() else "*(no answer)*", ""]
-            if part.verdict:
-                v = part.verdict
-                tags = f" [{', '.join(v.tags)}]" if v.tags else ""
-                lines.append(f"**{part.badge} {v.verdict.replace('_', ' ')}** — {v.score:g} / {v.points:g} — {v.method}{tags}: {_safe(v.rationale)}")
-            else:
-                lines.append("*not graded*")
-            if part.automatic:
-                a = part.automatic
-                lines.append(f"**Automatic:** {a.verdict.replace('_', ' ')} {a.score:g} / {a.points:g} — {a.method}"
-                             + (f" [{', '.join(a.tags)}]" if a.tags else "") + f": {_safe(a.rationale)}")
-            lines.append(f"**Reference:** {_safe(part.reference)}")
-            if part.human:
-                agrees = {True: "agrees", False: "disagrees", None: "—"}[part.agrees]
-                lines.append(f"**Human reader:** {part.human.get('verdict') or 'no verdict'}"
-                             + (f" [{', '.join(part.human['tags'])}]" if part.human.get("tags") else "")
-                             + f" ({agrees}) — {_safe(part.human.get('comment', ''))}")
+            lines += _part(part)
     if data.trace:
-        lines += ["", "## Conversation trace"]
+        lines += ["## Conversation trace", ""]
         for turn in data.trace:
-            lines += ["", f"**{turn['role']}:**", "", _safe(turn["text"])]
-    # a hard line break after each bold-labelled line, so they do not run together when rendered
-    return "\n".join(line + "  " if line.startswith("**") else line for line in lines) + "\n"
+            if turn["text"] == data.prompt:
+                lines += [f"**{escape_markdown(turn['role'])}:** the prompt above", ""]
+            else:
+                lines += _collapsed(f"{turn['role']} ({len(turn['text']):,} characters)", markdown_text(turn["text"]))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _part(part) -> list[str]:
+    lines = [f"### {escape_markdown(part.id)} {part.badge}" + (" (needs the figure)" if part.needs_figure else ""), ""]
+    prompt = markdown_text(part.prompt)
+    lines += _collapsed(f"Prompt ({len(part.prompt):,} characters)", prompt) if len(part.prompt) > LONG_PROMPT \
+        else [_quoted(prompt), ""]
+    lines += ["**Answer:**", "", markdown_text(part.answer) if part.answer.strip() else "*(no answer)*", ""]
+    for note in part.notes:
+        icon = "⚠ " if note.kind == "warning" else ""
+        lines += [f"> **{icon}{escape_markdown(note.label)}:** {markdown_inline(note.text)}", ""]
+    if part.verdict:
+        v = part.verdict
+        tags = f" \\[{escape_markdown(', '.join(v.tags))}\\]" if v.tags else ""
+        lines += [f"**{part.badge} {v.verdict.replace('_', ' ')}** — {v.score:g} / {v.points:g} — "
+                  f"{escape_markdown(v.method)}{tags}: {markdown_inline(part.rationale)}", ""]
+    else:
+        lines += ["*not graded*", ""]
+    if part.automatic:
+        a = part.automatic
+        tags = f" \\[{escape_markdown(', '.join(a.tags))}\\]" if a.tags else ""
+        lines += [f"**Automatic:** {a.verdict.replace('_', ' ')} {a.score:g} / {a.points:g} — "
+                  f"{escape_markdown(a.method)}{tags}: {markdown_inline(a.rationale)}", ""]
+    reference = markdown_text(part.reference)
+    lines += ["**Reference:**", "", reference, ""] if "\n" in reference else [f"**Reference:** {reference}", ""]
+    if part.human:
+        agrees = {True: "agrees", False: "disagrees", None: "—"}[part.agrees]
+        tags = f" \\[{escape_markdown(', '.join(part.human['tags']))}\\]" if part.human.get("tags") else ""
+        comment = markdown_inline(part.human.get("comment") or "")
+        lines += [f"**Human reader:** {escape_markdown(part.human.get('verdict') or 'no verdict')}{tags} ({agrees})"
+                  + (f" — {comment}" if comment else ""), ""]
+    return lines
