@@ -121,7 +121,8 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
         rows = []
         for part in question.parts:
             verdict = by_id.get(part.id)
-            judge = _judge_note((judged or {}).get(part.id), machine_by_id.get(part.id))
+            judge = _judge_note((judged or {}).get(part.id),
+                                verdict if verdict and verdict.method == "judge" else machine_by_id.get(part.id))
             rows.append(PartRow(
                 id=part.id, kind=part.kind, points=verdict.points if verdict else (part.points or 0.0),
                 prompt=part.prompt, answer=answers.get(part.id, ""), verdict=verdict,
