@@ -6,17 +6,21 @@ returns data; none prints. Warnings come back as lines for the caller to show. E
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .answers import SubmissionInput, load_submissions
-from .errors import TabenchError
+from .errors import GradingError, ParseError, TabenchError
 from .grade import grade as grade_answers
 from .ingest import load_problem_set
 from .ingest.loader import read_text
+from .input_checks import check_problem_set_size, duplicate_ids
 from .key import with_parsed_forms
-from .model import ProblemSet, Verdict
+from .model import Part, ProblemSet, Verdict
+from .partids import select as select_parts
+from .partids import unknown_ids_line
 from .store import Store
 
 REPORT_FORMATS = ("md", "html", "tex", "pdf")
@@ -28,16 +32,55 @@ def example_path(name: str = "example.md") -> Path:
 
 
 def load_key(path: str | Path, parsed_forms: bool = False) -> ProblemSet:
-    """A problem set from a document or a ProblemSet JSON file; with `parsed_forms`, SymPy forms of the keys."""
-    problem_set = load_problem_set(path)
+    """A problem set from a document or a ProblemSet JSON file; with `parsed_forms`, SymPy forms of the keys.
+
+    Refused with one line: more questions or parts than input_checks allows, a part id used twice, or a JSON
+    file that holds answers rather than a problem set."""
+    try:
+        problem_set = load_problem_set(path)
+    except ParseError as err:
+        raise ParseError(f"{err}{_answers_not_key(path)}") from None
+    parts = problem_set.parts()
+    check_problem_set_size(len(problem_set.questions), len(parts), str(path))
+    repeated = duplicate_ids([part.id for part in parts])
+    if repeated:
+        raise ParseError(f"{path}: part id {repeated[0]} is used by more than one part"
+                         + (f" (also {', '.join(repeated[1:4])})" if len(repeated) > 1 else "")
+                         + "; every part needs its own id, fix the ids in the file")
     return with_parsed_forms(problem_set) if parsed_forms else problem_set
+
+
+def _answers_not_key(path: str | Path) -> str:
+    """A hint when a file given as the key is an answers file (JSON of part ids to answers)."""
+    try:
+        data = json.loads(read_text(path))
+    except (TabenchError, ValueError, RecursionError):
+        return ""
+    if isinstance(data, dict) and "questions" not in data and data and all(
+            isinstance(v, (str, int, float)) or v is None for v in data.values()):
+        return " — it looks like an answers file (part ids to answers), not a key"
+    return ""
+
+
+def has_reference(part: Part) -> bool:
+    """Whether the key says what a right answer is for this part (a solution or a blank's answer)."""
+    return part.has_reference or any(b.correct or b.number or b.latex or b.text for b in part.blanks)
+
+
+def key_warnings(problem_set: ProblemSet) -> list[str]:
+    """What to tell someone about to use this problem set as a key (`tabench ingest`, `tabench run`)."""
+    gradable = [part for part in problem_set.parts() if part.kind != "admin"]
+    if gradable and not any(has_reference(part) for part in gradable):
+        return [f"{problem_set.source or problem_set.title}: no part has a reference solution, so this looks like "
+                "answers or a transcript rather than a key (`tabench import FILE --key KEY` reads transcripts)"]
+    return []
 
 
 def import_transcript(path: str | Path, key: str | Path | None = None):
     """(Imported, the key's ProblemSet or None): a transcript or write-up split into answers per part."""
     from .transcripts import import_text
 
-    problem_set = load_problem_set(key) if key is not None else None
+    problem_set = load_key(key) if key is not None else None
     return import_text(read_text(path, what="transcript"), str(path), problem_set), problem_set
 
 
@@ -52,46 +95,140 @@ class Graded:
 
 
 def grade_file(key: str | Path, answers: str | Path, *, submission: str | None = None, model: str | None = None,
-               protocol: str | None = None, store: bool = True) -> Graded:
-    """Grade an answers file (or a transcript, imported first) against the key, and store the results."""
-    problem_set = load_problem_set(key)
+               protocol: str | None = None, store: bool = True, parts: str | None = None,
+               replace: bool = False) -> Graded:
+    """Grade an answers file (or a transcript, imported first) against the key, and store the results.
+
+    `parts` ('3.a,6') grades only those parts; stored, they replace only those parts' answers and verdicts.
+    A stored submission of the same name from another file is never replaced unless `replace`."""
+    problem_set = _grading_key(key, answers)
     submissions = load_submissions(answers, problem_set, default_name=submission)
     for item in submissions:
         item.model = model or item.model
         item.protocol = protocol or item.protocol
-    verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store)
+    chosen = select_parts(parts, [p.id for p in problem_set.parts()]) if parts else None
+    origin = str(Path(answers).resolve())
+    verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store, origin=origin,
+                                         replace=replace, parts=chosen)
     return Graded(problem_set, submissions, verdicts, warnings)
 
 
-def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
-                    store: bool = True) -> tuple[list[Verdict], list[str]]:
-    """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored."""
-    verdicts: list[Verdict] = []
-    warnings: list[str] = []
-    known = {part.id for part in problem_set.parts()}
-    db = Store() if store else None
+def _grading_key(key: str | Path, answers: str | Path) -> ProblemSet:
+    """The key, refused when it cannot be one — most often because KEY and ANSWERS were given the other way round."""
     try:
-        key_id = db.save_problem_set(problem_set) if db else None
-        for submission in submissions:
-            unknown = sorted(set(submission.answers) - known)
-            if unknown:
-                warnings.append(f"{submission.name}: answers for parts the key does not have were kept but not "
-                                f"graded: {' '.join(unknown[:10])}")
-            graded = grade_answers(problem_set, submission.answers, submission=submission.name)
-            if db:
-                submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
-                db.save_verdicts(submission_id, graded)
-                if submission.model or submission.protocol or submission.sample is not None:
-                    db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
-                if submission.trace is not None:
-                    db.save_trace(submission_id, submission.trace)
-                if submission.annotations:
-                    db.save_human_verdicts(submission_id, submission.annotations)
-            verdicts += graded
-    finally:
-        if db:
-            db.close()
-    return verdicts, warnings
+        problem_set = load_key(key)
+    except TabenchError as err:
+        raise type(err)(f"{err}{_swapped(answers)}") from None
+    if key_warnings(problem_set):
+        raise GradingError(f"{key}: no part has a reference solution, so it looks like answers rather than a key"
+                           f"{_swapped(answers) or '; give the key with its solutions first: tabench grade KEY ANSWERS'}")
+    return problem_set
+
+
+def _swapped(answers: str | Path) -> str:
+    """'; ANSWERS looks like the key …' when the answers file reads as a key with solutions."""
+    try:
+        other = load_problem_set(answers)
+    except (TabenchError, ValueError, RecursionError):
+        return ""
+    if key_warnings(other):
+        return ""
+    return f"; {answers} looks like the key: the arguments seem swapped, run tabench grade KEY ANSWERS"
+
+
+def check_against_key(problem_set: ProblemSet, submission: SubmissionInput) -> list[str]:
+    """Warnings for answers to parts the key lacks (with the id meant); a GradingError when nothing is left to
+    grade: no answer, or none under an id of the key."""
+    known = [part.id for part in problem_set.parts()]
+    unknown = [part_id for part_id in submission.answers if part_id not in set(known)]
+    answered = [pid for pid, text in submission.answers.items() if pid not in unknown and text.strip()]
+    if not submission.answers or not any(text.strip() for text in submission.answers.values()):
+        raise GradingError(f"{submission.name}: every answer is empty; nothing to grade (nothing was stored)")
+    if not answered:
+        if unknown:
+            raise GradingError(f"{submission.name}: none of its part ids is in the key: "
+                               f"{unknown_ids_line(unknown, known)}; use the key's ids (`tabench ingest KEY` lists "
+                               "them); nothing was stored")
+        raise GradingError(f"{submission.name}: every answer to a part of the key is empty; nothing was stored")
+    if unknown:
+        return [f"{submission.name}: answers for parts the key does not have were kept but not graded: "
+                f"{unknown_ids_line(unknown, known)}"]
+    return []
+
+
+def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
+                    store: bool = True, origin: str | None = None, replace: bool = False,
+                    parts: list[str] | None = None) -> tuple[list[Verdict], list[str]]:
+    """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored.
+
+    Everything is checked and graded before anything is written; each submission is then written in one
+    transaction, so a failure leaves no half-stored submission."""
+    warnings: list[str] = []
+    for submission in submissions:
+        warnings += submission.warnings + check_against_key(problem_set, submission)
+    key = _only(problem_set, parts) if parts else problem_set
+    graded = [grade_answers(key, submission.answers, submission=submission.name) for submission in submissions]
+    if store:
+        with Store() as db:
+            key_id = db.save_problem_set(problem_set)
+            with db.transaction():  # names are chosen and written under one lock: two processes cannot collide
+                for submission, verdicts in zip(submissions, graded):
+                    name, note = _stored_name(db, key_id, problem_set, submission, source, origin, replace)
+                    warnings += [note] if note else []
+                    _write(db, key_id, name, submission, verdicts, source, origin, parts)
+    return [v for verdicts in graded for v in verdicts], warnings
+
+
+def _only(problem_set: ProblemSet, parts: list[str]) -> ProblemSet:
+    wanted = set(parts)
+    questions = [q.model_copy(update={"parts": [p for p in q.parts if p.id in wanted]}) for q in problem_set.questions]
+    return problem_set.model_copy(update={"questions": [q for q in questions if q.parts]})
+
+
+def _stored_name(db: Store, key_id: str, problem_set: ProblemSet, submission: SubmissionInput, source: str | None,
+                 origin: str | None, replace: bool) -> tuple[str, str | None]:
+    """(the name to store the submission under, a note when it is not the one asked for).
+
+    The same name from the same file is a re-grade. A file named like a stored submission from another file
+    is named from its path (bob/answers); a name the user or the file chose is refused."""
+    def same_file(row: dict) -> bool:  # rows stored before origins were kept are matched by their source
+        return row["run_id"] is None and (row["origin"] == origin if row["origin"] else row["source"] == source)
+
+    existing = db.submission_named(key_id, submission.name)
+    if existing is None or same_file(existing) or (replace and existing["run_id"] is None):
+        return submission.name, None
+    if submission.named_by_file and origin:
+        stem = Path(origin).with_suffix("").parts
+        for depth in range(2, len(stem) + 1):
+            candidate = "/".join(stem[-depth:]).lstrip("/")
+            other = db.submission_named(key_id, candidate)
+            if other is None or same_file(other):
+                return candidate, (f"stored as {candidate!r}: a submission {submission.name!r} from "
+                                   f"{existing['source']} is already stored (choose a name with --submission)")
+    owner = f"run {existing['run_id']}" if existing["run_id"] is not None else existing["source"]
+    fix = "give this one another name with --submission NAME" if existing["run_id"] is not None else (
+        "give this one another name with --submission NAME, add --replace to replace it")
+    raise GradingError(f"a submission {submission.name!r} from {owner} is already stored for "
+                       f"{problem_set.title!r}; {fix}, or remove it with `tabench delete submission {existing['id']}`"
+                       "; nothing was stored")
+
+
+def _write(db: Store, key_id: str, name: str, submission: SubmissionInput, verdicts: list[Verdict],
+           source: str | None, origin: str | None, parts: list[str] | None) -> None:
+    answers = submission.answers if parts is None else {k: v for k, v in submission.answers.items() if k in parts}
+    if name != submission.name:
+        verdicts = [v.model_copy(update={"submission": name}) for v in verdicts]
+    submission_id = db.regrade_submission(key_id, name, source, origin, parts)
+    db.save_answers(submission_id, answers)
+    db.save_verdicts(submission_id, verdicts)
+    if submission.model or submission.protocol or submission.sample is not None:
+        db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
+    if submission.trace is not None:
+        db.save_trace(submission_id, submission.trace)
+    if submission.annotations:
+        wanted = set(parts) if parts is not None else None
+        db.save_human_verdicts(submission_id, [a for a in submission.annotations
+                                               if wanted is None or a["part_id"] in wanted])
 
 
 def stored_submissions() -> list[dict]:
@@ -100,15 +237,140 @@ def stored_submissions() -> list[dict]:
 
 
 def stored_runs() -> list[dict]:
-    """Model runs with their cost (None where the price is unknown)."""
+    """Model runs with their cost (None where the price is unknown); runs whose process is gone are marked
+    `interrupted` first."""
+    from .processes import is_running
     from .runner import cost_of, load_prices
 
     with Store() as db:
+        db.mark_dead_runs(is_running)
         rows = db.runs()
     prices = load_prices()
     for row in rows:
         row["cost_usd"] = cost_of(row["model"], row["input_tokens"], row["output_tokens"], prices)
     return rows
+
+
+def delete_stored(kind: str, ids: list[int]) -> list[str]:
+    """Remove runs (with their submissions) or submissions from the store; one line per thing removed.
+
+    Every id is checked before anything is removed: a running run, a submission that belongs to a run, or an
+    unknown id refuses the whole command."""
+    from .processes import is_running
+
+    if kind not in ("run", "submission"):
+        raise TabenchError(f"delete what? {kind!r}; use `tabench delete run ID…` or `tabench delete submission ID…`")
+    lines = []
+    with Store() as db, db.transaction():
+        db.mark_dead_runs(is_running)
+        for item in ids:
+            if kind == "run":
+                run = db.run(item)
+                if run["status"] == "running":
+                    raise TabenchError(f"run {item} is running (process {run['owner_pid']} on {run['owner_host']}); "
+                                       "stop it first (Ctrl-C in its terminal), then delete it")
+            else:
+                row = db.submission(item)
+                if row["run_id"] is not None:
+                    raise TabenchError(f"submission {item} ({row['name']}) belongs to run {row['run_id']}; delete the "
+                                       f"whole run with `tabench delete run {row['run_id']}`")
+        for item in ids:
+            if kind == "run":
+                run = db.run(item)
+                gone = db.delete_run(item)
+                lines.append(f"deleted run {item} ({run['model']} · {run['protocol']}) with its "
+                             f"{gone['submissions']} submission(s); its replies stay in the response cache")
+            else:
+                gone = db.delete_submission(item)
+                lines.append(f"deleted submission {item} ({gone['name']})")
+    return lines
+
+
+# ---- model runs ------------------------------------------------------------------------------------
+
+@dataclass
+class RunOutcome:
+    run_id: int
+    summary: dict
+    problem_set: ProblemSet
+    verdicts: list[Verdict]
+
+
+class RunInterrupted(TabenchError):
+    """Ctrl-C (exit 130) or SIGTERM (exit 143) stopped a run; what arrived is kept."""
+
+    exit_code = 130
+
+
+def run_key(key: str | Path, parts: str | None) -> tuple[ProblemSet, tuple[str, ...] | None, list[str]]:
+    """(the problem set, the part ids --parts selects, warnings) for a run or a dry run."""
+    problem_set = load_key(key)
+    gradable = [part.id for part in problem_set.parts() if part.kind != "admin"]
+    chosen = tuple(select_parts(parts, gradable)) if parts else None
+    return problem_set, chosen, key_warnings(problem_set)
+
+
+def plan_run(key: str | Path, protocol: str, prompts: Path | None = None, parts: str | None = None,
+             limit: int | None = None) -> tuple[ProblemSet, list[tuple[str, list[dict]]], list[str]]:
+    """(problem set, the calls one sample would make as (what for, messages), warnings): a dry run, no model."""
+    from .protocols import PROTOCOLS, planned_calls
+    from .runner import load_templates
+
+    if protocol not in PROTOCOLS:
+        raise TabenchError(f"unknown protocol {protocol!r}; use one of {', '.join(PROTOCOLS)}")
+    problem_set, chosen, warnings = run_key(key, parts)
+    templates = load_templates(prompts)
+    wanted = [p.id for p in problem_set.parts() if p.kind != "admin" and (chosen is None or p.id in chosen)]
+    asked = _only(problem_set, wanted[: limit or None])
+    return asked, planned_calls(asked, protocol, templates), warnings
+
+
+def run_model(key: str | Path, config, *, prompts: Path | None = None, parts: str | None = None,
+              resume: int | None = None, new: bool = False, provider=None, on_start=None,
+              on_progress=None) -> RunOutcome:
+    """Run a model on a problem set (see runner.py): answers are stored and graded as they arrive.
+
+    `on_start(run_id, notices)` is called once the run is chosen (notices say when a rerun resumes a stored
+    run); `on_progress(done, total, note)` as calls finish or are retried."""
+    from dataclasses import replace as replaced
+
+    from .protocols import PROTOCOLS
+    from .providers import get_provider
+    from .runner import Runner, Terminated, load_prices, load_templates, summary
+
+    if config.protocol not in PROTOCOLS:
+        raise TabenchError(f"unknown protocol {config.protocol!r}; use one of {', '.join(PROTOCOLS)}")
+    problem_set, chosen, warnings = run_key(key, parts)
+    config = replaced(config, parts=chosen)
+    templates, prices = load_templates(prompts), load_prices()
+    provider = provider or get_provider(config.model, config.base_url, timeout=config.timeout)
+    with Store() as db:
+        runner = Runner(db, problem_set, config, provider, templates, on_progress=on_progress)
+        run_id = runner.start(resume, new=new)
+        if on_start is not None:
+            on_start(run_id, warnings + _resume_notices(runner, run_id))
+        try:
+            runner.run(run_id)
+        except KeyboardInterrupt as err:
+            stopped = RunInterrupted(f"run {run_id} {'terminated' if isinstance(err, Terminated) else 'interrupted'}; "
+                                     f"what arrived is kept: rerun the same command (or --resume {run_id}) to continue")
+            stopped.exit_code = 143 if isinstance(err, Terminated) else 130
+            raise stopped from None
+        result = summary(db, run_id, prices)
+        rows = [r for r in db.submissions() if r["name"].startswith(f"run{run_id}-")]
+        verdicts = [v for r in rows for v in db.verdicts(r["id"])]
+    return RunOutcome(run_id, result, problem_set, verdicts)
+
+
+def _resume_notices(runner, run_id: int) -> list[str]:
+    before = runner.resumed
+    if before is None:
+        return []
+    if before["status"] == "done":
+        return [f"run {run_id} with these settings already finished on {before['finished_at'] or before['started_at']}; "
+                "showing it (add --new to run the model again)"]
+    return [f"resuming run {run_id} ({before['status']}, started {before['started_at']}, {before['calls']} call(s) "
+            "already answered); add --new to start a separate run"]
 
 
 def report_data(ref: str | int):

@@ -17,18 +17,27 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Grade written answers to course problem sets against the official solutions.",
 )
-console = Console()
+# Text from answers, names, documents and transcripts is data: no console reads Rich markup in it ("[/red]" prints
+# as written) or colours it by guesswork. Styling is given explicitly, as Text styles.
+console = Console(markup=False, highlight=False)
+errors = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 
 def _fail(err: TabenchError) -> None:
-    Console(stderr=True).print(f"tabench: error: {err}", markup=False, highlight=False, soft_wrap=True)
+    errors.print(f"tabench: error: {err}")
     raise typer.Exit(err.exit_code)
 
 
 def warn(lines: list[str]) -> None:
     """Warnings from the application layer, one line each on stderr."""
     for line in lines:
-        Console(stderr=True).print(f"tabench: warning: {line}", markup=False, highlight=False, soft_wrap=True)
+        errors.print(f"tabench: warning: {line}")
+
+
+def note(lines: list[str]) -> None:
+    """What the user should know about what happens next (a resumed run), one line each on stderr."""
+    for line in lines:
+        errors.print(f"tabench: {line}")
 
 
 def _write_or_print(text: str, output: Optional[Path]) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from ..model import ProblemSet, Verdict
 from ..stats import summarize
@@ -41,7 +43,7 @@ def print_verdicts(verdicts: list[Verdict], problem_set: ProblemSet, title: str)
         table.add_column(column, overflow="fold")
     for v in verdicts:
         style = STYLES[v.verdict]
-        table.add_row(v.part_id, f"[{style}]{BADGES[v.verdict]} {v.verdict}[/{style}]", f"{v.score:g}/{v.points:g}",
+        table.add_row(v.part_id, Text(f"{BADGES[v.verdict]} {v.verdict}", style=style), f"{v.score:g}/{v.points:g}",
                       v.method, short(v.extracted, 30), short(v.rationale + (f" [{', '.join(v.tags)}]" if v.tags else ""), 60))
     console.print(table)
     print_summary(summarize(verdicts, problem_set))
@@ -80,3 +82,29 @@ def _print_import_notes(imported) -> None:
         console.print(f"reader's verdicts imported: {agreed}", highlight=False)
     if imported.unaligned:
         console.print(f"blocks that fit no part: {len(imported.unaligned)} (see `tabench import --json`)", highlight=False)
+
+
+def compact_table(*columns: tuple[str, str, int]) -> Table:
+    """A table that keeps one line per row at any width (80 columns too): (header, justify, min width) per
+    column; text too long for its column ends in an ellipsis (--json has it whole)."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    for header, justify, width in columns:
+        table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis", min_width=width)
+    return table
+
+
+def short_date(stamp: str | None) -> str:
+    """'2026-11-24T01:35:40+00:00' -> '11-24 01:35' (month-day hour:minute, UTC, as stored)."""
+    if not stamp:
+        return ""
+    day, _, clock = stamp.partition("T")
+    return f"{day[5:]} {clock[:5]}".strip()
+
+
+def tokens(count: int) -> str:
+    """A token count in at most five characters: 950, 12.3k, 4.1M."""
+    if count < 1000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k" if count < 100_000 else f"{count // 1000}k"
+    return f"{count / 1_000_000:.1f}M"

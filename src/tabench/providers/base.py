@@ -30,6 +30,10 @@ class ProviderError(TabenchError):
         self.retry_after = retry_after
 
 
+class CannotConnect(ProviderError):
+    """The server could not be reached (refused, unreachable, dropped before replying)."""
+
+
 class Provider(Protocol):
     name: str
 
@@ -65,7 +69,7 @@ def sdk_errors(sdk, name: str, key_hint: str):
     except sdk.APITimeoutError:
         raise ProviderError(f"{name}: the request timed out", True) from None
     except sdk.APIConnectionError:
-        raise ProviderError(f"{name}: cannot connect (is the server up? check --base-url)", True) from None
+        raise CannotConnect(f"{name}: cannot connect (is the server up? check --base-url)", True) from None
     except (sdk.APIResponseValidationError, ValueError) as err:
         raise ProviderError(f"{name}: malformed response ({type(err).__name__})", True) from None
 
