@@ -38,8 +38,11 @@ def load_key(path: str | Path, parsed_forms: bool = False) -> ProblemSet:
     file that holds answers rather than a problem set."""
     try:
         problem_set = load_problem_set(path)
-    except ParseError as err:
-        raise ParseError(f"{err}{_answers_not_key(path)}") from None
+    except ParseError:
+        if _holds_answers(path):
+            raise ParseError(f"{path}: looks like an answers file (part ids to answers), not a problem set with "
+                             "solutions") from None
+        raise
     parts = problem_set.parts()
     check_problem_set_size(len(problem_set.questions), len(parts), str(path))
     repeated = duplicate_ids([part.id for part in parts])
@@ -50,16 +53,14 @@ def load_key(path: str | Path, parsed_forms: bool = False) -> ProblemSet:
     return with_parsed_forms(problem_set) if parsed_forms else problem_set
 
 
-def _answers_not_key(path: str | Path) -> str:
-    """A hint when a file given as the key is an answers file (JSON of part ids to answers)."""
+def _holds_answers(path: str | Path) -> bool:
+    """Whether a JSON file given as a key is an object of part ids to answers."""
     try:
         data = json.loads(read_text(path))
-    except (TabenchError, ValueError, RecursionError):
-        return ""
-    if isinstance(data, dict) and "questions" not in data and data and all(
-            isinstance(v, (str, int, float)) or v is None for v in data.values()):
-        return " — it looks like an answers file (part ids to answers), not a key"
-    return ""
+    except (TabenchError, ValueError):
+        return False
+    return isinstance(data, dict) and "questions" not in data and bool(data) and all(
+        isinstance(v, (str, int, float)) or v is None for v in data.values())
 
 
 def has_reference(part: Part) -> bool:

@@ -33,6 +33,8 @@ __all__ = ["RunConfig", "Runner", "RunStopped", "Terminated", "call_with_retries
 
 CONNECT_ATTEMPTS = 3  # tries for a server that has not answered yet in this run (a dead one fails in ~2 s)
 POLL_SECONDS = 0.2  # how often the run's thread looks at its deadline while it waits for replies
+GRACE_SECONDS = 0.5  # on Ctrl-C, how long replies already on their way are waited for
+DEADLINE_GRACE_SECONDS = 5.0  # the same when --run-timeout runs out (no one is waiting at the keyboard)
 
 
 @dataclass(frozen=True)
@@ -210,12 +212,13 @@ class Runner:
             raise RunStopped(f"run {run_id} stopped: {err}; what was answered is kept: rerun the same command "
                              f"(or add --resume {run_id}) to continue") from None
         except _DeadlineReached:
+            self._keep_arrived(DEADLINE_GRACE_SECONDS)
             why = f"its --run-timeout of {self.config.run_timeout:g} s ran out"
             self.store.set_run_status(run_id, "failed", why)
             raise RunStopped(f"run {run_id} stopped: {why}; what was answered is kept: rerun the same command "
                              f"(or add --resume {run_id}) to continue") from None
         except KeyboardInterrupt as err:
-            self._keep_arrived()
+            self._keep_arrived(GRACE_SECONDS)
             self.store.set_run_status(run_id, "interrupted",
                                       "terminated (SIGTERM)" if isinstance(err, Terminated) else "interrupted (Ctrl-C)")
             raise
@@ -313,8 +316,17 @@ class Runner:
         self.store.save_response(key, completion.text, completion.stop_reason, completion.input_tokens,
                                  completion.output_tokens)
 
-    def _keep_arrived(self) -> None:
-        """On Ctrl-C: replies that arrived but were not taken yet go to the cache, so a rerun does not ask again."""
+    def _keep_arrived(self, grace: float) -> None:
+        """When a run stops: replies that have arrived, or arrive within `grace` seconds (a reply the server has
+        sent is being read), go to the cache, so a rerun does not ask for them again. Ctrl-C stops waiting."""
+        until = time.monotonic() + grace
+        try:
+            while self._pool.in_flight and time.monotonic() < until:
+                event = self._pool.next(max(0.0, until - time.monotonic()))
+                if event is not None and event.kind == "reply":
+                    self._keep(event.tag[0], well_formed(event.reply))
+        except KeyboardInterrupt:
+            pass
         for event in self._pool.arrived():
             self._keep(event.tag[0], well_formed(event.reply))
 

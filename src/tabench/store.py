@@ -154,7 +154,8 @@ class Store:
     @contextmanager
     def transaction(self):
         """One atomic write: BEGIN IMMEDIATE takes the write lock at once (waiting for other processes), so
-        a transaction never fails half-way on a lock. Nested uses join the outer transaction."""
+        a transaction never fails half-way on a lock. Nested uses join the outer transaction. A transaction
+        left open by an interruption (Ctrl-C between BEGIN and its end) is rolled back, never joined."""
         if self._depth:
             self._depth += 1
             try:
@@ -162,21 +163,30 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        self._rollback()
         try:
             self._retrying(lambda: self.db.execute("BEGIN IMMEDIATE"))
         except sqlite3.OperationalError as err:
+            self._rollback()
             raise StoreError(f"{self.path}: the store stays busy ({err}); another tabench process holds it, "
                              "try again when it is done") from None
+        except BaseException:
+            self._rollback()
+            raise
         self._depth = 1
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             self.db.execute("COMMIT")
         finally:
             self._depth = 0
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
 
     def _migrate(self) -> None:
         """Apply the missing migrations under the write lock, so processes opening a new store at once agree."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 """The command line: thin. Errors become one line and exit status 2 here, and only here."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -76,5 +77,17 @@ def _root(
     pass
 
 
+# Set when the program should end without Python's slow clean-up: a run stopped by Ctrl-C may leave a request
+# hanging in a worker thread, and unloading every module takes seconds on a busy machine.
+exit_at_once = False
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        if not exit_at_once:
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(done.code if isinstance(done.code, int) else 1)

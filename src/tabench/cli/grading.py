@@ -20,7 +20,7 @@ from ..store import default_home
 from ..summary import BADGES, short
 from ..app import example_path
 from .base import _fail, app, console, warn
-from .show import _print_import_notes, compact_table, percent, print_index, print_summary, print_verdicts, short_date
+from .show import _print_import_notes, percent, print_index, print_summary, print_compact, print_verdicts, short_date
 
 @app.command(rich_help_panel="Pipeline")
 def grade(
@@ -87,16 +87,16 @@ def submissions(as_json: bool = typer.Option(False, "--json", help="Print as JSO
         console.print("no submissions stored yet; grade some with `tabench grade KEY ANSWERS`, or run a model with "
                       "`tabench run KEY --model provider/model`")
         return
-    table = compact_table(("id", "right", 2), ("name", "left", 10), ("by", "left", 8), ("problem set", "left", 10),
-                          ("score", "right", 5), ("%", "right", 3), ("graded", "left", 11))
+    rows_shown = []
     for row in rows:
         by = " · ".join(str(x) for x in (row["model"], row["protocol"]) if x)
         if row["sample"] is not None:
             by += f" · s{row['sample']}"
         share = f"{row['score'] / row['points'] * 100:.0f}" if row["points"] else ""
-        table.add_row(str(row["id"]), row["name"], by, row["problem_set"], f"{row['score']:g}/{row['points']:g}", share,
-                      short_date(row["created_at"]))
-    console.print(table)
+        rows_shown.append([str(row["id"]), row["name"], by, row["problem_set"], f"{row['score']:g}/{row['points']:g}",
+                           share, short_date(row["created_at"])])
+    print_compact([("id", "right", False), ("name", "left", True), ("by", "left", True), ("problem set", "left", True),
+                   ("score", "right", False), ("%", "right", False), ("graded", "left", False)], rows_shown)
 
 
 @app.command(rich_help_panel="Stored results")

@@ -11,14 +11,14 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from .. import app as application
 from ..errors import TabenchError
 from ..stats import summarize
+from . import base
 from .base import _fail, app, console, note, warn
-from .show import compact_table, print_summary, short_date, tokens
+from .show import print_compact, print_summary, short_date, tokens
 
 
 @app.command(name="run", rich_help_panel="Pipeline")
@@ -76,6 +76,9 @@ def run_command(
                                                  on_start=started, on_progress=advanced)
         finally:
             progress.stop()
+    except application.RunInterrupted as err:
+        base.exit_at_once = True  # the store is written and closed; nothing is left to clean up
+        _fail(err)
     except TabenchError as err:
         _fail(err)
     result = outcome.summary
@@ -125,7 +128,7 @@ def _dry_run(key: Path, protocol: str, prompts: Optional[Path], parts: Optional[
         console.rule(Text(f"call {number} of {len(calls)} · {what}"), align="left")
         for message in messages:
             console.print(Text(f"[{message['role']}]", style="bold"))
-            console.print(message["content"])
+            console.print(message["content"], soft_wrap=True)
     times = f", {samples} times (once per sample)" if samples > 1 else ""
     console.print(f"dry run: {len(calls)} call(s) per sample{times} with protocol {protocol} on "
                   f"{problem_set.title}; no model was called and nothing was stored")
@@ -145,12 +148,12 @@ def runs(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -
         console.print("no runs stored yet; start one with `tabench run KEY --model provider/model` "
                       "(or see what it would ask with --dry-run)")
         return
-    table = compact_table(("id", "right", 2), ("model · protocol", "left", 14), ("problem set", "left", 10),
-                          ("n", "right", 1), ("score", "right", 5), ("tokens", "right", 7), ("cost", "right", 4),
-                          ("status", "left", 7), ("started", "left", 11))
+    shown = []
     for row in rows:
         cost = "?" if row["cost_usd"] is None else f"${row['cost_usd']:.2f}"
-        table.add_row(str(row["id"]), f"{row['model']} · {row['protocol']}", row["problem_set"], str(row["samples"]),
+        shown.append([str(row["id"]), f"{row['model']} · {row['protocol']}", row["problem_set"], str(row["samples"]),
                       f"{row['score']:g}/{row['points']:g}", f"{tokens(row['input_tokens'])}/{tokens(row['output_tokens'])}",
-                      cost, row["status"], short_date(row["started_at"]))
-    console.print(table)
+                      cost, row["status"], short_date(row["started_at"])])
+    print_compact([("id", "right", False), ("model · protocol", "left", True), ("problem set", "left", True),
+                   ("n", "right", False), ("score", "right", False), ("tokens", "right", False), ("cost", "right", False),
+                   ("status", "left", False), ("started", "left", False)], shown)

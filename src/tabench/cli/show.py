@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -84,13 +85,35 @@ def _print_import_notes(imported) -> None:
         console.print(f"blocks that fit no part: {len(imported.unaligned)} (see `tabench import --json`)", highlight=False)
 
 
-def compact_table(*columns: tuple[str, str, int]) -> Table:
-    """A table that keeps one line per row at any width (80 columns too): (header, justify, min width) per
-    column; text too long for its column ends in an ellipsis (--json has it whole)."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    for header, justify, width in columns:
-        table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis", min_width=width)
-    return table
+def print_compact(columns: list[tuple[str, str, bool]], rows: list[list[str]]) -> None:
+    """A table with one line per row at any width, 80 columns too: (header, justify, flexible) per column.
+    Fixed columns (ids, numbers, dates) are shown whole; flexible ones share the rest of the width, the
+    longest giving way first, and end in an ellipsis when cut (--json has everything)."""
+    natural = [max([cell_len(header)] + [cell_len(row[i]) for row in rows]) for i, (header, _, _) in enumerate(columns)]
+    flexible = [i for i, (_, _, flex) in enumerate(columns) if flex]
+    room = console.width - _GAP * (len(columns) - 1) - 2 - sum(w for i, w in enumerate(natural) if i not in flexible)
+    widths = dict(zip(flexible, _share(sorted((natural[i], i) for i in flexible), room)))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    for i, (header, justify, flex) in enumerate(columns):
+        table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis",
+                         width=widths[i] if flex else natural[i])
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+_GAP = 3  # columns between two columns of a SIMPLE_HEAD table with padding 1
+
+
+def _share(wanted: list[tuple[int, int]], room: int, least: int = 6) -> list[int]:
+    """Widths for columns that want (width, index), smallest first, within `room`: each takes what it wants
+    up to an equal share of what is left."""
+    widths = {}
+    for position, (width, index) in enumerate(wanted):
+        fair = max(least, room // (len(wanted) - position))
+        widths[index] = min(width, fair)
+        room -= widths[index]
+    return [widths[index] for _, index in sorted(wanted, key=lambda pair: pair[1])]
 
 
 def short_date(stamp: str | None) -> str:
