@@ -137,17 +137,33 @@ def test_a_run_is_identified_by_its_prompts_and_a_rerun_says_it_resumes(tmp_path
     assert [r["id"] for r in json.loads(run("runs", "--json").stdout)] == [1, 2, 3]
 
 
+_AT_THE_SIGNAL = """
+import os, sys, time
+from tabench.cli import main
+ready, go = sys.argv[1:3]
+open(f"{ready}.{os.getpid()}", "w").close()
+while not os.path.exists(go):
+    time.sleep(0.002)
+sys.argv = ["tabench"] + sys.argv[3:]
+main()
+"""
+
+
 def _graders(count, home, tmp_path):
-    """`count` `tabench grade` processes started at the same instant on a new store."""
-    start = time.time() + 1.0
-    code = ("import sys, time; time.sleep(max(0, float(sys.argv[1]) - time.time())); "
-            "sys.argv = ['tabench'] + sys.argv[2:]; from tabench.cli import main; main()")
+    """`count` `tabench grade` processes, loaded first, then let go at the same instant on a new store."""
+    barrier = tmp_path / f"barrier-{home.name}"
+    barrier.mkdir()
     processes = []
     for index in range(count):
         answers = write(tmp_path / f"student{index}.json", {"2.a": f"ReLU {index}"})
-        processes.append(subprocess.Popen([sys.executable, "-c", code, str(start), "grade", str(example_path()), str(answers)],
-                                          env=dict(os.environ, TABENCH_HOME=str(home)), stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.PIPE, text=True))
+        processes.append(subprocess.Popen(
+            [sys.executable, "-c", _AT_THE_SIGNAL, str(barrier / "ready"), str(barrier / "go"), "grade",
+             str(example_path()), str(answers)],
+            env=dict(os.environ, TABENCH_HOME=str(home)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+    deadline = time.time() + 120
+    while len(list(barrier.glob("ready.*"))) < count and time.time() < deadline:
+        time.sleep(0.01)
+    (barrier / "go").touch()
     return [(p.wait(timeout=120), p.stderr.read()) for p in processes]
 
 
