@@ -95,6 +95,11 @@ class _Written(str):
 
 def _json_of(path: Path, text: str):
     """The parsed JSON of the file, a list of JSON Lines rows, or _NOT_JSON (a transcript in Markdown)."""
+    if text.lstrip()[:1] == '"':  # a single JSON string, or a write-up that opens with a quotation
+        try:
+            return _strict_json(text, f"{path}")
+        except json.JSONDecodeError:
+            return _NOT_JSON
     if text.lstrip()[:1] not in ("{", "["):
         return _NOT_JSON
     try:
