@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import InputError, ParseError
 from .ingest.loader import read_text
-from .input_checks import without_lone_surrogates
+from .input_checks import MAX_PARTS, without_lone_surrogates
 from .model import ProblemSet
 from .transcripts import Imported, import_text
 
@@ -76,6 +76,9 @@ def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str
         else:
             submissions = _from_rows(path, data if isinstance(data, list) else [data], name, default_name is not None)
     for submission in submissions:
+        if len(submission.answers) > MAX_PARTS:
+            raise InputError(f"{path}: {submission.name} has {len(submission.answers)} answers, more than the "
+                             f"{MAX_PARTS} parts a key may have; check it is the right file")
         _scrub(submission)
     return submissions
 

@@ -141,8 +141,9 @@ def check_against_key(problem_set: ProblemSet, submission: SubmissionInput) -> l
     """Warnings for answers to parts the key lacks (with the id meant); a GradingError when nothing is left to
     grade: no answer, or none under an id of the key."""
     known = [part.id for part in problem_set.parts()]
-    unknown = [part_id for part_id in submission.answers if part_id not in set(known)]
-    answered = [pid for pid, text in submission.answers.items() if pid not in unknown and text.strip()]
+    ids = set(known)
+    unknown = [part_id for part_id in submission.answers if part_id not in ids]
+    answered = [pid for pid, text in submission.answers.items() if pid in ids and text.strip()]
     if not submission.answers or not any(text.strip() for text in submission.answers.values()):
         raise GradingError(f"{submission.name}: every answer is empty; nothing to grade (nothing was stored)")
     if not answered:

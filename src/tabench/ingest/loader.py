@@ -45,6 +45,7 @@ def read_text(path: str | Path, what: str = "document", max_bytes: int | None = 
         raise InputError(
             f"{path}: not UTF-8 text (bad byte at offset {err.start}); save it as UTF-8 and try again"
         ) from None
+    input_checks.check_lines(text, what, str(path))
     if text.lstrip()[:1] in ("{", "["):
         input_checks.check_json_depth(text, str(path))
     return text
