@@ -163,3 +163,34 @@ def test_a_request_past_its_timeout_is_retried(home):
         result = runner.invoke(app, command(server, "--parts", "2.a,3", "--timeout", "1"))
         assert result.exit_code == 0, result.output
         assert server.asked["2.a"] == 2 and server.served()["2.a"] == 1
+
+
+def test_a_crash_inside_a_run_marks_it_failed_not_running(home):
+    from tabench.runner import RunConfig, Runner, load_templates
+
+    class Broken:
+        name = "broken"
+
+        def complete(self, messages, *, max_tokens, temperature):
+            raise RuntimeError("a bug in a provider")
+
+    with Store(home / "tabench.db") as store:
+        run = Runner(store, ingest(example_path()), RunConfig(model="openai/x", limit=2), Broken(), load_templates())
+        run_id = run.start()
+        with pytest.raises(RuntimeError):
+            run.run(run_id)
+        assert store.run(run_id)["status"] == "failed"
+        assert "RuntimeError: a bug in a provider" in store.run(run_id)["error"]
+
+
+def test_surrogates_in_a_json_transcript_print_as_replacement_characters(tmp_path):
+    chat = tmp_path / "chat.json"
+    chat.write_text('[{"role": "user", "content": "Solve question 6"}, '
+                    '{"role": "assistant", "content": "**(a)** 20 \\ud800 done\\n\\n**(b)** 10"}]')
+    from conftest import EXAM
+
+    for args in (["import", str(chat)], ["import", str(chat), "--key", str(EXAM)], ["grade", str(EXAM), str(chat)]):
+        result = subprocess.run([sys.executable, "-m", "tabench", *args], capture_output=True, text=True, timeout=60,
+                                env=dict(os.environ, TABENCH_HOME=str(tmp_path / "home")))
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert "20 \ufffd done" in result.stdout or "broken character" in result.stderr

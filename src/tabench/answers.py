@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import InputError, ParseError
 from .ingest.loader import read_text
-from .input_checks import MAX_PARTS, without_lone_surrogates
+from .input_checks import MAX_PARTS, scrub_surrogates
 from .model import ProblemSet
 from .transcripts import Imported, import_text
 
@@ -307,26 +307,8 @@ def _imported(path: Path, text: str, key: ProblemSet | None, name: str, by_file:
 # ---- broken characters --------------------------------------------------------------------------
 
 def _scrub(submission: SubmissionInput) -> None:
-    """Replace lone surrogates (half characters from JSON escapes such as \\ud800) everywhere, with a warning."""
-    replaced = 0
-
-    def clean(value):
-        nonlocal replaced
-        if isinstance(value, str):
-            text, count = without_lone_surrogates(value)
-            replaced += count
-            return text
-        if isinstance(value, dict):
-            return {clean(k): clean(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
-
-    submission.name = clean(submission.name)
-    submission.answers = clean(submission.answers)
-    submission.trace = clean(submission.trace)
-    submission.annotations = clean(submission.annotations)
-    submission.model, submission.protocol = clean(submission.model), clean(submission.protocol)
+    """Replace lone surrogates (half characters from JSON escapes such as \ud800) everywhere, with a warning."""
+    _, replaced = scrub_surrogates(submission)
     if replaced:
         submission.warnings.append(f"{submission.name}: {replaced} broken character(s) (lone UTF-16 surrogates) "
                                    "replaced by \ufffd")

@@ -16,7 +16,7 @@ from .errors import GradingError, ParseError, TabenchError
 from .grade import grade as grade_answers
 from .ingest import load_problem_set
 from .ingest.loader import read_text
-from .input_checks import check_problem_set_size, duplicate_ids
+from .input_checks import check_problem_set_size, duplicate_ids, scrub_surrogates
 from .key import with_parsed_forms
 from .model import Part, ProblemSet, Verdict
 from .partids import select as select_parts
@@ -82,7 +82,9 @@ def import_transcript(path: str | Path, key: str | Path | None = None):
     from .transcripts import import_text
 
     problem_set = load_key(key) if key is not None else None
-    return import_text(read_text(path, what="transcript"), str(path), problem_set), problem_set
+    imported = import_text(read_text(path, what="transcript"), str(path), problem_set)
+    scrub_surrogates(imported)  # half characters from a JSON export print as \ufffd instead of failing the terminal
+    return imported, problem_set
 
 
 @dataclass

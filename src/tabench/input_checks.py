@@ -6,6 +6,7 @@ while keeping every command bounded in time and memory.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from itertools import accumulate
 
@@ -71,6 +72,29 @@ def duplicate_ids(ids: list[str]) -> list[str]:
             repeated.append(part_id)
         seen.add(part_id)
     return repeated
+
+
+def scrub_surrogates(value):
+    """(value with every lone surrogate in its strings replaced by U+FFFD, how many were replaced); walks
+    lists, tuples, dicts and dataclass instances (changed in place)."""
+    replaced = 0
+
+    def clean(item):
+        nonlocal replaced
+        if isinstance(item, str):
+            text, count = without_lone_surrogates(item)
+            replaced += count
+            return text
+        if isinstance(item, (list, tuple)):
+            return type(item)(clean(x) for x in item)
+        if isinstance(item, dict):
+            return {clean(k): clean(v) for k, v in item.items()}
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):
+            for field in dataclasses.fields(item):
+                setattr(item, field.name, clean(getattr(item, field.name)))
+        return item
+
+    return clean(value), replaced
 
 
 def without_lone_surrogates(text: str) -> tuple[str, int]:
