@@ -198,3 +198,32 @@ def test_a_failing_write_leaves_no_half_stored_submission(tmp_path, home, monkey
                       catch_exceptions=False)
     monkeypatch.undo()
     assert set(stored(home)) == {"hal"}
+
+
+def test_names_of_run_samples_are_kept_for_runs(tmp_path, home):
+    named_like_a_run = write(tmp_path / "exports" / "run1-s0.json", {"2.a": "ReLU"})
+    graded = run("grade", example_path(), named_like_a_run)
+    assert graded.exit_code == 0 and "stored as 'exports/run1-s0'" in graded.stderr
+    refused = run("grade", example_path(), named_like_a_run, "--submission", "run2-s0")
+    assert refused.exit_code == 2 and "kept for the samples of model runs" in refused.stderr
+    with ScriptedOpenAI() as server:
+        assert run("run", example_path(), "--model", "openai/x", "--base-url", server.url, "--limit", "1").exit_code == 0
+    kept = stored(home)
+    assert kept["exports/run1-s0"][0] == {"2.a": "ReLU"} and set(kept["run1-s0"][0]) == {"2.a"}
+    assert kept["run1-s0"][0]["2.a"] == "Final answer: 42"
+
+
+def test_a_run_that_a_live_process_runs_cannot_be_run_twice(home):
+    from tabench import ingest
+    from tabench.processes import this_process
+    from tabench.runner import RunConfig, Runner, load_templates
+
+    with Store(home / "tabench.db") as store:
+        config = RunConfig(model="openai/x", limit=1)
+        first = Runner(store, ingest(example_path()), config, provider=None, templates=load_templates())
+        run_id = first.start()  # claimed by this (live) process, never finished
+        assert store.run(run_id)["owner_pid"] == this_process()["pid"]
+        second = Runner(store, ingest(example_path()), config, provider=None, templates=load_templates())
+        with pytest.raises(Exception, match=f"run {run_id} is being run by process"):
+            second.start()
+        assert second.start(new=True) == run_id + 1

@@ -19,9 +19,10 @@ from .ingest.loader import read_text
 from .input_checks import check_problem_set_size, duplicate_ids, scrub_surrogates
 from .key import with_parsed_forms
 from .model import Part, ProblemSet, Verdict
+from .partids import only_parts
 from .partids import select as select_parts
-from .partids import unknown_ids_line
 from .store import Store
+from .submissions import check_against_key, store_graded
 
 REPORT_FORMATS = ("md", "html", "tex", "pdf")
 
@@ -139,27 +140,6 @@ def _swapped(answers: str | Path) -> str:
     return f"; {answers} looks like the key: the arguments seem swapped, run tabench grade KEY ANSWERS"
 
 
-def check_against_key(problem_set: ProblemSet, submission: SubmissionInput) -> list[str]:
-    """Warnings for answers to parts the key lacks (with the id meant); a GradingError when nothing is left to
-    grade: no answer, or none under an id of the key."""
-    known = [part.id for part in problem_set.parts()]
-    ids = set(known)
-    unknown = [part_id for part_id in submission.answers if part_id not in ids]
-    answered = [pid for pid, text in submission.answers.items() if pid in ids and text.strip()]
-    if not submission.answers or not any(text.strip() for text in submission.answers.values()):
-        raise GradingError(f"{submission.name}: every answer is empty; nothing to grade (nothing was stored)")
-    if not answered:
-        if unknown:
-            raise GradingError(f"{submission.name}: none of its part ids is in the key: "
-                               f"{unknown_ids_line(unknown, known)}; use the key's ids (`tabench ingest KEY` lists "
-                               "them); nothing was stored")
-        raise GradingError(f"{submission.name}: every answer to a part of the key is empty; nothing was stored")
-    if unknown:
-        return [f"{submission.name}: answers for parts the key does not have were kept but not graded: "
-                f"{unknown_ids_line(unknown, known)}"]
-    return []
-
-
 def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
                     store: bool = True, origin: str | None = None, replace: bool = False,
                     parts: list[str] | None = None) -> tuple[list[Verdict], list[str]]:
@@ -170,69 +150,16 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
     warnings: list[str] = []
     for submission in submissions:
         warnings += submission.warnings + check_against_key(problem_set, submission)
-    key = _only(problem_set, parts) if parts else problem_set
+    key = only_parts(problem_set, parts) if parts else problem_set
     graded = [grade_answers(key, submission.answers, submission=submission.name) for submission in submissions]
     if store:
         with Store() as db:
             key_id = db.save_problem_set(problem_set)
-            with db.transaction():  # names are chosen and written under one lock: two processes cannot collide
+            with db.transaction():  # all of a file's submissions, or none
                 for submission, verdicts in zip(submissions, graded):
-                    name, note = _stored_name(db, key_id, problem_set, submission, source, origin, replace)
+                    note = store_graded(db, key_id, problem_set, submission, verdicts, source, origin, replace, parts)
                     warnings += [note] if note else []
-                    _write(db, key_id, name, submission, verdicts, source, origin, parts)
     return [v for verdicts in graded for v in verdicts], warnings
-
-
-def _only(problem_set: ProblemSet, parts: list[str]) -> ProblemSet:
-    wanted = set(parts)
-    questions = [q.model_copy(update={"parts": [p for p in q.parts if p.id in wanted]}) for q in problem_set.questions]
-    return problem_set.model_copy(update={"questions": [q for q in questions if q.parts]})
-
-
-def _stored_name(db: Store, key_id: str, problem_set: ProblemSet, submission: SubmissionInput, source: str | None,
-                 origin: str | None, replace: bool) -> tuple[str, str | None]:
-    """(the name to store the submission under, a note when it is not the one asked for).
-
-    The same name from the same file is a re-grade. A file named like a stored submission from another file
-    is named from its path (bob/answers); a name the user or the file chose is refused."""
-    def same_file(row: dict) -> bool:  # rows stored before origins were kept are matched by their source
-        return row["run_id"] is None and (row["origin"] == origin if row["origin"] else row["source"] == source)
-
-    existing = db.submission_named(key_id, submission.name)
-    if existing is None or same_file(existing) or (replace and existing["run_id"] is None):
-        return submission.name, None
-    if submission.named_by_file and origin:
-        stem = Path(origin).with_suffix("").parts
-        for depth in range(2, len(stem) + 1):
-            candidate = "/".join(stem[-depth:]).lstrip("/")
-            other = db.submission_named(key_id, candidate)
-            if other is None or same_file(other):
-                return candidate, (f"stored as {candidate!r}: a submission {submission.name!r} from "
-                                   f"{existing['source']} is already stored (choose a name with --submission)")
-    owner = f"run {existing['run_id']}" if existing["run_id"] is not None else existing["source"]
-    fix = "give this one another name with --submission NAME" if existing["run_id"] is not None else (
-        "give this one another name with --submission NAME, add --replace to replace it")
-    raise GradingError(f"a submission {submission.name!r} from {owner} is already stored for "
-                       f"{problem_set.title!r}; {fix}, or remove it with `tabench delete submission {existing['id']}`"
-                       "; nothing was stored")
-
-
-def _write(db: Store, key_id: str, name: str, submission: SubmissionInput, verdicts: list[Verdict],
-           source: str | None, origin: str | None, parts: list[str] | None) -> None:
-    answers = submission.answers if parts is None else {k: v for k, v in submission.answers.items() if k in parts}
-    if name != submission.name:
-        verdicts = [v.model_copy(update={"submission": name}) for v in verdicts]
-    submission_id = db.regrade_submission(key_id, name, source, origin, parts)
-    db.save_answers(submission_id, answers)
-    db.save_verdicts(submission_id, verdicts)
-    if submission.model or submission.protocol or submission.sample is not None:
-        db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
-    if submission.trace is not None:
-        db.save_trace(submission_id, submission.trace)
-    if submission.annotations:
-        wanted = set(parts) if parts is not None else None
-        db.save_human_verdicts(submission_id, [a for a in submission.annotations
-                                               if wanted is None or a["part_id"] in wanted])
 
 
 def stored_submissions() -> list[dict]:
@@ -325,7 +252,7 @@ def plan_run(key: str | Path, protocol: str, prompts: Path | None = None, parts:
     problem_set, chosen, warnings = run_key(key, parts)
     templates = load_templates(prompts)
     wanted = [p.id for p in problem_set.parts() if p.kind != "admin" and (chosen is None or p.id in chosen)]
-    asked = _only(problem_set, wanted[: limit or None])
+    asked = only_parts(problem_set, wanted[: limit or None])
     return asked, planned_calls(asked, protocol, templates), warnings
 
 
@@ -361,7 +288,7 @@ def run_model(key: str | Path, config, *, prompts: Path | None = None, parts: st
             stopped.exit_code = 143 if isinstance(err, Terminated) else 130
             raise stopped from None
         result = summary(db, run_id, prices)
-        rows = [r for r in db.submissions() if r["name"].startswith(f"run{run_id}-")]
+        rows = [r for r in db.submissions() if r["run_id"] == run_id]
         verdicts = [v for r in rows for v in db.verdicts(r["id"])]
     return RunOutcome(run_id, result, problem_set, verdicts)
 

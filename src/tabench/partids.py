@@ -6,6 +6,7 @@ import difflib
 import re
 
 from .errors import InputError
+from .model import ProblemSet
 
 _PREFIX = re.compile(r"^\s*(?:question|problem|q)\s*", re.I)
 _SEPARATORS = re.compile(r"[\s()\[\]._-]+")
@@ -63,3 +64,10 @@ def select(spec: str, known: list[str]) -> list[str]:
                              + " (`tabench ingest KEY` lists the ids)")
         chosen.update(matches)
     return [k for k in known if k in chosen]
+
+
+def only_parts(problem_set: ProblemSet, part_ids) -> ProblemSet:
+    """The problem set cut to these parts (and the questions that hold them), in its own order."""
+    wanted = set(part_ids)
+    questions = [q.model_copy(update={"parts": [p for p in q.parts if p.id in wanted]}) for q in problem_set.questions]
+    return problem_set.model_copy(update={"questions": [q for q in questions if q.parts]})

@@ -21,6 +21,7 @@ from .errors import InputError, ParseError, TabenchError
 from .grade import grade_part
 from .ingest.loader import read_text
 from .model import ProblemSet, Verdict
+from .partids import only_parts
 from .processes import is_running, this_process
 from .protocols import (TEMPLATE_NAMES, index_messages, per_part_messages, revised_answer, self_check_message,
                         solve_message, template_problem, whole_messages)
@@ -183,15 +184,15 @@ class Runner:
         return run_id
 
     def _differences(self, run: dict, params: str) -> list[str]:
+        """What a stored run was asked with that differs from this command (named as the user gives it)."""
         config = self.config
-        mine, theirs = json.loads(params), json.loads(run["params"])
+        mine = {"problem set": self.key_id, "model": config.model, "protocol": config.protocol,
+                "--base-url": config.base_url, **json.loads(params)}
+        theirs = {"problem set": run["problem_set_id"], "model": run["model"], "protocol": run["protocol"],
+                  "--base-url": run["base_url"], **json.loads(run["params"])}
         names = {"limit": "--limit", "max_tokens": "--max-tokens", "temperature": "--temperature", "parts": "--parts",
                  "prompts": "set of prompt templates"}
-        differences = [label for field, label in (("problem_set_id", "problem set"), ("model", "model"),
-                                                  ("protocol", "protocol"), ("base_url", "--base-url"))
-                       if run[field] != {"problem_set_id": self.key_id, "model": config.model,
-                                         "protocol": config.protocol, "base_url": config.base_url}[field]]
-        return differences + [label for field, label in names.items() if mine.get(field) != theirs.get(field)]
+        return [names.get(field, field) for field in mine | theirs if mine.get(field) != theirs.get(field)]
 
     def run(self, run_id: int) -> None:
         samples = range(self.store.run(run_id)["samples"])
@@ -448,13 +449,7 @@ class Runner:
 
     def _limited(self) -> ProblemSet:
         """The problem set cut to the questions of the parts this run asks (--parts, --limit)."""
-        wanted = {part.id for part in self.parts}
-        questions = []
-        for question in self.problem_set.questions:
-            parts = [p for p in question.parts if p.id in wanted]
-            if parts:
-                questions.append(question.model_copy(update={"parts": parts}))
-        return self.problem_set.model_copy(update={"questions": questions})
+        return only_parts(self.problem_set, [part.id for part in self.parts])
 
     def _trace_append(self, submission_id: int, messages: list[dict], completion: Completion, part_id: str) -> None:
         if submission_id not in self._traces:  # read once per run, then kept here

@@ -489,8 +489,10 @@ class Store:
     def submissions(self) -> list[dict]:
         rows = self.db.execute(
             "SELECT s.id, s.name, p.title, s.created_at, s.model, s.protocol, s.sample, COALESCE(SUM(v.score), 0), "
-            "COALESCE(SUM(v.points), 0), COUNT(v.part_id) FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id "
+            "COALESCE(SUM(v.points), 0), COUNT(v.part_id), s.run_id FROM submissions s "
+            "JOIN problem_sets p ON p.id = s.problem_set_id "
             "LEFT JOIN verdicts v ON v.submission_id = s.id GROUP BY s.id ORDER BY s.id"
         )
-        keys = ("id", "name", "problem_set", "created_at", "model", "protocol", "sample", "score", "points", "graded_parts")
+        keys = ("id", "name", "problem_set", "created_at", "model", "protocol", "sample", "score", "points", "graded_parts",
+                "run_id")
         return [dict(zip(keys, row)) for row in rows.fetchall()]
