@@ -13,6 +13,7 @@ from .answers import SubmissionInput
 from .errors import GradingError
 from .model import ProblemSet, Verdict
 from .partids import unknown_ids_line
+from .reviewing import void_reviews_of_changed_answers
 from .store import Store
 
 RUN_SUBMISSION = re.compile(r"run\d+-s\d+")  # the names of a model run's samples
@@ -87,8 +88,13 @@ def _write(db: Store, key_id: str, name: str, submission: SubmissionInput, verdi
     answers = submission.answers if parts is None else {k: v for k, v in submission.answers.items() if k in parts}
     if name != submission.name:
         verdicts = [v.model_copy(update={"submission": name}) for v in verdicts]
+    before = db.answers_of(key_id, name)
     submission_id = db.regrade_submission(key_id, name, source, origin, parts)
     db.save_answers(submission_id, answers)
+    # a person's verdict was for the answer they read: it no longer stands when that answer changed or went
+    replaced = before if parts is None else {k: v for k, v in before.items() if k in parts}
+    void_reviews_of_changed_answers(db, submission_id, replaced,
+                                    {part_id: answers.get(part_id, "") for part_id in replaced})
     db.save_verdicts(submission_id, verdicts)
     if submission.model or submission.protocol or submission.sample is not None:
         db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
