@@ -1,8 +1,8 @@
 """Read what is to be graded: an answers file, or a chat transcript / write-up imported against the key (edge).
 
 Answers files come as a JSON object `{"part_id": "answer"}`, JSON Lines rows `{"submission", "part_id",
-"answer"}` (or a JSON list of such rows), CSV with a `part_id,answer` header, or the output of
-`tabench import --json`. Anything else is a transcript. Numbers keep the form they were written in.
+"answer"}` (or a JSON list of such rows), or CSV with a `part_id,answer` header. Anything else is a transcript
+for the importer (which also reads an edited `tabench import --json`). Numbers keep the form they were written in.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .errors import InputError, ParseError
 from .ingest.loader import read_text
 from .input_checks import MAX_PARTS, scrub_surrogates
 from .model import ProblemSet
-from .transcripts import Imported, import_text
+from .transcripts import MAX_TRANSCRIPT_BYTES, Imported, Options, import_for_grading, is_transcript
 
 
 @dataclass
@@ -56,23 +56,22 @@ _ANSWERS_HINT = ('give the answers as a JSON object {"part_id": "answer"}, JSON 
                  '{"submission", "part_id", "answer"}, CSV with a part_id,answer header, or a transcript')
 
 
-def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str | None = None) -> list[SubmissionInput]:
+def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str | None = None,
+                     import_options: Options | None = None) -> list[SubmissionInput]:
     """Answers files become submissions as they are; anything else is imported as a transcript."""
     path = Path(path)
-    text = read_text(path, what="answers file")
+    text = read_text(path, what="answers file", max_bytes=MAX_TRANSCRIPT_BYTES)
     name = default_name or path.stem
     if _is_csv(path, text):
         rows = _csv_rows(path, text)
         submissions = _from_rows(path, rows, name, default_name is not None)
     else:
         data = _json_of(path, text)
-        shape = "rows" if isinstance(data, _Lines) else _shape(path, data)
-        if shape == "chat":
-            submissions = [_imported(path, text, key, name, default_name is None)]
+        shape = _shape(path, text, data)
+        if shape == "transcript":
+            submissions = [_imported(path, text, key, name, default_name is None, import_options)]
         elif shape == "answers":
             submissions = [SubmissionInput(name, _answer_map(path, data), named_by_file=default_name is None)]
-        elif shape == "imported":
-            submissions = [_from_import_json(path, data, name, default_name is None)]
         else:
             submissions = _from_rows(path, data if isinstance(data, list) else [data], name, default_name is not None)
     for submission in submissions:
@@ -144,15 +143,17 @@ def _json_lines(path: Path, text: str) -> _Lines:
     return rows
 
 
-def _shape(path: Path, data) -> str:
-    """'answers' (one object of part ids), 'rows', 'imported' (tabench import --json), or 'chat'."""
+def _shape(path: Path, text: str, data) -> str:
+    """'answers' (one object of part ids), 'rows' (of part_id and answer), or 'transcript' (a chat export or a
+    write-up, for the importer, which names what it cannot read); a wrong shape of answers is refused here."""
     if data is _NOT_JSON:
-        return "chat"
+        return "transcript"
+    if isinstance(data, _Lines):
+        rows = any(any(k in row for k in ("part_id", "answer", "submission")) for row in data)
+        return "rows" if rows else "transcript"  # JSON Lines of chat messages
     if isinstance(data, dict):
-        if "messages" in data or "mapping" in data:
-            return "chat"
-        if isinstance(data.get("answers"), list):
-            return "imported"
+        if is_transcript(text):
+            return "transcript"
         if "part_id" in data:
             return "rows"
         if not data:
@@ -161,15 +162,12 @@ def _shape(path: Path, data) -> str:
     if isinstance(data, list):
         if not data:
             raise InputError(f"{path}: no answers in the file (an empty list); {_ANSWERS_HINT}")
-        if all(isinstance(item, dict) for item in data):
-            if all("part_id" in item for item in data):
-                return "rows"
-            if all(any(k in item for k in ("role", "author", "from", "mapping")) for item in data):
-                return "chat"
-            raise InputError(f'{path}: a JSON list of objects that are neither answer rows {{"part_id", "answer"}} '
-                             f'nor chat messages {{"role", "content"}}; for one submission write a single object '
+        if all(isinstance(item, dict) and "part_id" in item for item in data):
+            return "rows"
+        if all(isinstance(item, dict) and item and all(_PART_ID_CELL.match(str(k)) for k in item) for item in data):
+            raise InputError(f'{path}: a JSON list of objects of part ids; for one submission write a single object '
                              f'{{"3.a": "108"}}, for many use JSON Lines rows {{"submission", "part_id", "answer"}}')
-        raise InputError(f"{path}: a JSON list of plain values, not answers and not a chat export; {_ANSWERS_HINT}")
+        return "transcript"
     raise InputError(f"{path}: holds a single JSON value ({short_repr(data)}), not answers; {_ANSWERS_HINT}")
 
 
@@ -232,25 +230,6 @@ def _sample(where: str, value) -> int:
     return int(text)
 
 
-def _from_import_json(path: Path, data: dict, name: str, by_file: bool) -> SubmissionInput:
-    """The answers (and reader's marks) of `tabench import --json`, perhaps corrected by hand."""
-    answers: dict[str, str] = {}
-    for item in data["answers"]:
-        if not isinstance(item, dict) or "part_id" not in item or "text" not in item:
-            raise InputError(f'{path}: each item of "answers" needs "part_id" and "text" (as `tabench import --json` '
-                             "writes them)")
-        part_id = _as_text(path, "id", item["part_id"]).strip()
-        if part_id in answers:
-            raise InputError(f'{path}: part {part_id} appears twice in "answers"; keep one')
-        answers[part_id] = _as_text(path, part_id, item["text"])
-    annotations = []
-    for item in data.get("annotations") or []:
-        if isinstance(item, dict) and "part_id" in item:
-            annotations.append({"part_id": str(item["part_id"]), "verdict": item.get("verdict"),
-                                "tags": [str(t) for t in item.get("tags") or []], "comment": str(item.get("comment") or "")})
-    return SubmissionInput(name, answers, annotations=annotations, named_by_file=by_file)
-
-
 def _is_csv(path: Path, text: str) -> bool:
     if path.suffix.lower() in (".csv", ".tsv"):
         return True
@@ -292,8 +271,9 @@ def _csv_rows(path: Path, text: str) -> list[dict]:
                      "and optionally submission, model, protocol, sample)")
 
 
-def _imported(path: Path, text: str, key: ProblemSet | None, name: str, by_file: bool) -> SubmissionInput:
-    imported = import_text(text, str(path), key)
+def _imported(path: Path, text: str, key: ProblemSet | None, name: str, by_file: bool,
+              options: Options | None) -> SubmissionInput:
+    imported = import_for_grading(text, str(path), key, options)
     if not imported.answers:
         raise ParseError(
             f"{path}: no answer could be placed under any part of the key; check the file is answers JSON or a "

@@ -82,12 +82,16 @@ def key_warnings(problem_set: ProblemSet) -> list[str]:
     return []
 
 
-def import_transcript(path: str | Path, key: str | Path | None = None):
-    """(Imported, the key's ProblemSet or None): a transcript or write-up split into answers per part."""
-    from .transcripts import import_text
+def import_transcript(path: str | Path, key: str | Path | None = None, options=None):
+    """(Imported, the key's ProblemSet or None): a transcript or write-up split into answers per part.
+
+    `options` (transcripts.Options) choose a conversation of an export, correct placements ("block 3=5.b") and
+    place by content a transcript whose numbering does not fit the key."""
+    from .transcripts import MAX_TRANSCRIPT_BYTES, import_text
 
     problem_set = load_key(key) if key is not None else None
-    imported = import_text(read_text(path, what="transcript"), str(path), problem_set)
+    text = read_text(path, what="transcript", max_bytes=MAX_TRANSCRIPT_BYTES)
+    imported = import_text(text, str(path), problem_set, options)
     scrub_surrogates(imported)  # half characters from a JSON export print as \ufffd instead of failing the terminal
     return imported, problem_set
 
@@ -104,13 +108,14 @@ class Graded:
 
 def grade_file(key: str | Path, answers: str | Path, *, submission: str | None = None, model: str | None = None,
                protocol: str | None = None, store: bool = True, parts: str | None = None,
-               replace: bool = False) -> Graded:
+               replace: bool = False, import_options=None) -> Graded:
     """Grade an answers file (or a transcript, imported first) against the key, and store the results.
 
     `parts` ('3.a,6') grades only those parts; stored, they replace only those parts' answers and verdicts.
-    A stored submission of the same name from another file is never replaced unless `replace`."""
+    A stored submission of the same name from another file is never replaced unless `replace`. A transcript
+    that does not fit the key is refused (GradingError) unless `import_options.accept_mismatch`."""
     problem_set = _grading_key(key, answers)
-    submissions = load_submissions(answers, problem_set, default_name=submission)
+    submissions = load_submissions(answers, problem_set, default_name=submission, import_options=import_options)
     for item in submissions:
         item.model = model or item.model
         item.protocol = protocol or item.protocol
@@ -156,6 +161,9 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
         warnings += submission.warnings + check_against_key(problem_set, submission)
     key = only_parts(problem_set, parts) if parts else problem_set
     graded = [grade_answers(key, submission.answers, submission=submission.name) for submission in submissions]
+    for submission, verdicts in zip(submissions, graded):
+        if submission.imported is not None:
+            warnings += _placement_warnings(submission.name, submission.imported, verdicts)
     if store:
         with Store() as db:
             key_id = db.save_problem_set(problem_set)
@@ -164,6 +172,23 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
                     note = store_graded(db, key_id, problem_set, submission, verdicts, source, origin, replace, parts)
                     warnings += [note] if note else []
     return [v for verdicts in graded for v in verdicts], warnings
+
+
+UNCERTAIN_PLACEMENT = "uncertain_placement"  # the tag of a verdict on an answer whose place in the key is unsure
+
+
+def _placement_warnings(name: str, imported, verdicts: list[Verdict]) -> list[str]:
+    """What the import did that a person should check; verdicts on answers placed with low confidence are tagged."""
+    lines = [f"{name}: {note}" for note in imported.notes]
+    uncertain = {entry.part_id: entry for entry in imported.low_confidence}
+    for verdict in verdicts:
+        if verdict.part_id in uncertain and UNCERTAIN_PLACEMENT not in verdict.tags:
+            verdict.tags.append(UNCERTAIN_PLACEMENT)
+    if uncertain:
+        shown = ", ".join(f"block {e.number} -> {pid} ({e.confidence:.2f}, {e.how})" for pid, e in uncertain.items())
+        lines.append(f"{name}: placed with low confidence, check them (`tabench import --json` shows the blocks, "
+                     f"--map \"block N=PART\" corrects one): {shown}")
+    return lines
 
 
 def stored_submissions() -> list[dict]:

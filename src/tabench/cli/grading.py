@@ -20,7 +20,8 @@ from ..store import default_home
 from ..summary import BADGES, short
 from ..app import example_path
 from .base import _fail, app, console, warn
-from .show import _print_import_notes, percent, print_index, print_summary, print_compact, print_verdicts, short_date
+from .documents import ACCEPT_MISMATCH, CONVERSATION, CORRECTIONS
+from .show import _print_import_notes, percent, print_compact, print_index, print_summary, print_verdicts, short_date
 
 @app.command(rich_help_panel="Pipeline")
 def grade(
@@ -37,6 +38,9 @@ def grade(
     parts: Optional[str] = typer.Option(None, "--parts", help="Grade only these parts (ids or question numbers, e.g. 3.a,6); "
                                         "stored, they replace only those parts."),
     replace: bool = typer.Option(False, "--replace", help="Replace a stored submission of the same name that came from another file."),
+    conversation: Optional[str] = CONVERSATION,
+    corrections: list[str] = CORRECTIONS,
+    accept_mismatch: bool = ACCEPT_MISMATCH,
 ) -> None:
     """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME).
 
@@ -45,8 +49,11 @@ def grade(
     its stored answers and verdicts; a file whose name is taken by another file's submission is stored under a
     name from its path (bob/answers)."""
     try:
+        from ..transcripts import Options
+
         graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
-                                        store=not no_store, parts=parts, replace=replace)
+                                        store=not no_store, parts=parts, replace=replace,
+                                        import_options=Options(conversation, list(corrections), accept_mismatch))
     except TabenchError as err:
         _fail(err)
     warn(graded.warnings)
