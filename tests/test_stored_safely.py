@@ -8,30 +8,18 @@ import sys
 import time
 
 import pytest
-from typer.testing import CliRunner
 
+from clitools import run, runner, write
 from conftest import EXAM
 from scripted_openai import ScriptedOpenAI
 from tabench.cli import app, example_path
 from tabench.store import Store
 
-runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TABENCH_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def write(path, content):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content if isinstance(content, str) else json.dumps(content))
-    return path
+def home(fresh_home):
+    return fresh_home
 
 
 def stored(home):
@@ -41,8 +29,8 @@ def stored(home):
 
 
 def test_two_students_files_of_the_same_name_are_both_kept(tmp_path, home):
-    alice = write(tmp_path / "alice" / "answers.json", {"6.a": "20"})
-    bob = write(tmp_path / "bob" / "answers.json", {"6.a": "45"})
+    alice = write(tmp_path / "alice", "answers.json", {"6.a": "20"})
+    bob = write(tmp_path / "bob", "answers.json", {"6.a": "45"})
     assert run("grade", EXAM, alice).exit_code == 0
     second = run("grade", EXAM, bob)
     assert second.exit_code == 0
@@ -54,8 +42,8 @@ def test_two_students_files_of_the_same_name_are_both_kept(tmp_path, home):
 
 
 def test_a_chosen_name_taken_by_another_file_is_refused_then_replaced_on_request(tmp_path, home):
-    first = write(tmp_path / "v1.json", {"6.a": "20"})
-    second = write(tmp_path / "v2.json", {"6.a": "45"})
+    first = write(tmp_path, "v1.json", {"6.a": "20"})
+    second = write(tmp_path, "v2.json", {"6.a": "45"})
     assert run("grade", EXAM, first, "--submission", "carol").exit_code == 0
     refused = run("grade", EXAM, second, "--submission", "carol")
     assert refused.exit_code == 2 and "already stored" in refused.stderr and "--replace" in refused.stderr
@@ -68,16 +56,16 @@ def test_a_chosen_name_taken_by_another_file_is_refused_then_replaced_on_request
 
 def test_a_class_file_whose_names_are_taken_by_another_file_stores_nothing(tmp_path, home):
     rows = lambda answer: "\n".join(json.dumps({"submission": s, "part_id": "6.a", "answer": answer}) for s in ("s1", "s2"))
-    assert run("grade", EXAM, write(tmp_path / "monday.jsonl", rows("20"))).exit_code == 0
-    refused = run("grade", EXAM, write(tmp_path / "tuesday.jsonl", rows("45")))
+    assert run("grade", EXAM, write(tmp_path, "monday.jsonl", rows("20"))).exit_code == 0
+    refused = run("grade", EXAM, write(tmp_path, "tuesday.jsonl", rows("45")))
     assert refused.exit_code == 2 and "'s1'" in refused.stderr and "nothing was stored" in refused.stderr
     assert {name: answers for name, (answers, _) in stored(home).items()} == {"s1": {"6.a": "20"}, "s2": {"6.a": "20"}}
 
 
 def test_regrading_replaces_answers_and_verdicts_together(tmp_path, home):
-    answers = write(tmp_path / "dora.json", {"6.a": "20", "6.b": "10", "6.c": "50 ns"})
+    answers = write(tmp_path, "dora.json", {"6.a": "20", "6.b": "10", "6.c": "50 ns"})
     assert run("grade", EXAM, answers).exit_code == 0
-    write(answers, {"6.a": "45"})  # the student's corrected file drops two answers
+    write(answers.parent, answers.name, {"6.a": "45"})  # the student's corrected file drops two answers
     assert run("grade", EXAM, answers).exit_code == 0
     kept_answers, verdicts = stored(home)["dora"]
     assert kept_answers == {"6.a": "45"}
@@ -85,9 +73,9 @@ def test_regrading_replaces_answers_and_verdicts_together(tmp_path, home):
 
 
 def test_regrading_some_parts_replaces_only_those(tmp_path, home):
-    answers = write(tmp_path / "eli.json", {"6.a": "20", "6.b": "10"})
+    answers = write(tmp_path, "eli.json", {"6.a": "20", "6.b": "10"})
     assert run("grade", EXAM, answers).exit_code == 0
-    write(answers, {"6.a": "45", "6.b": "11"})
+    write(answers.parent, answers.name, {"6.a": "45", "6.b": "11"})
     result = run("grade", EXAM, answers, "--parts", "6.a", "--json")
     assert result.exit_code == 0
     assert [v["part_id"] for v in json.loads(result.stdout)] == ["6.a"]
@@ -97,7 +85,7 @@ def test_regrading_some_parts_replaces_only_those(tmp_path, home):
 
 
 def test_delete_a_submission_and_a_run(tmp_path, home):
-    assert run("grade", EXAM, write(tmp_path / "fay.json", {"6.a": "20"})).exit_code == 0
+    assert run("grade", EXAM, write(tmp_path, "fay.json", {"6.a": "20"})).exit_code == 0
     listed = json.loads(run("submissions", "--json").stdout)
     deleted = run("delete", "submission", listed[0]["id"])
     assert deleted.exit_code == 0 and "deleted submission 1 (fay)" in deleted.stdout
@@ -120,7 +108,7 @@ def test_delete_a_submission_and_a_run(tmp_path, home):
 
 def test_a_run_is_identified_by_its_prompts_and_a_rerun_says_it_resumes(tmp_path, home):
     prompts = tmp_path / "prompts"
-    write(prompts / "per_part.txt", "Be brief. {context}{part}")
+    write(prompts, "per_part.txt", "Be brief. {context}{part}")
     with ScriptedOpenAI() as server:
         base = ["run", example_path(), "--model", "openai/x", "--base-url", server.url, "--limit", "2"]
         assert run(*base).exit_code == 0
@@ -155,7 +143,7 @@ def _graders(count, home, tmp_path):
     barrier.mkdir()
     processes = []
     for index in range(count):
-        answers = write(tmp_path / f"student{index}.json", {"2.a": f"ReLU {index}"})
+        answers = write(tmp_path, f"student{index}.json", {"2.a": f"ReLU {index}"})
         processes.append(subprocess.Popen(
             [sys.executable, "-c", _AT_THE_SIGNAL, str(barrier / "ready"), str(barrier / "go"), "grade",
              str(example_path()), str(answers)],
@@ -179,7 +167,7 @@ def test_processes_grading_at_once_on_a_new_store_all_store_their_submission(tmp
 
 
 def test_a_lone_surrogate_is_replaced_and_leaves_no_empty_row(tmp_path, home):
-    answers = write(tmp_path / "gus.json", '{"6.a": "20 \\ud800", "6.b": "10"}')
+    answers = write(tmp_path, "gus.json", '{"6.a": "20 \\ud800", "6.b": "10"}')
     result = run("grade", EXAM, answers)
     assert result.exit_code == 0 and "lone UTF-16 surrogate" in result.stderr and "Traceback" not in result.output
     assert stored(home)["gus"][0] == {"6.a": "20 \ufffd", "6.b": "10"}
@@ -187,21 +175,21 @@ def test_a_lone_surrogate_is_replaced_and_leaves_no_empty_row(tmp_path, home):
 
 
 def test_a_failing_write_leaves_no_half_stored_submission(tmp_path, home, monkeypatch):
-    assert run("grade", EXAM, write(tmp_path / "hal.json", {"6.a": "20"})).exit_code == 0
+    assert run("grade", EXAM, write(tmp_path, "hal.json", {"6.a": "20"})).exit_code == 0
 
     def broken(self, submission_id, verdicts):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(Store, "save_verdicts", broken)
     with pytest.raises(RuntimeError):
-        runner.invoke(app, ["grade", str(EXAM), str(write(tmp_path / "ivy.json", {"6.a": "45"}))],
+        runner.invoke(app, ["grade", str(EXAM), str(write(tmp_path, "ivy.json", {"6.a": "45"}))],
                       catch_exceptions=False)
     monkeypatch.undo()
     assert set(stored(home)) == {"hal"}
 
 
 def test_names_of_run_samples_are_kept_for_runs(tmp_path, home):
-    named_like_a_run = write(tmp_path / "exports" / "run1-s0.json", {"2.a": "ReLU"})
+    named_like_a_run = write(tmp_path / "exports", "run1-s0.json", {"2.a": "ReLU"})
     graded = run("grade", example_path(), named_like_a_run)
     assert graded.exit_code == 0 and "stored as 'exports/run1-s0'" in graded.stderr
     refused = run("grade", example_path(), named_like_a_run, "--submission", "run2-s0")

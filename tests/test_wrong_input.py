@@ -3,30 +3,17 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
 
+from clitools import run, write
 from conftest import EXAM, SEEDS
-from tabench.cli import app, example_path
+from tabench.cli import example_path
 from tabench.store import Store
-
-runner = CliRunner()
 TRANSCRIPT = SEEDS / "004_a98960079fc0cf70.txt"  # a student's chat with a model: answers, no solutions
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TABENCH_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def write(tmp_path, name, content):
-    path = tmp_path / name
-    path.write_text(content if isinstance(content, str) else json.dumps(content))
-    return path
+def home(fresh_home):
+    return fresh_home
 
 
 def one_line_error(result, *fragments):
