@@ -227,7 +227,7 @@ def bench_faults() -> None:
             status = sqlite3.connect(Path(home) / "tabench.db").execute("SELECT status FROM runs").fetchone()[0]
             assert status == "interrupted", status
     print(f"Ctrl-C with a hung request: exit {statistics.median(stops):.2f} s median, {max(stops):.2f} s max over "
-          f"{len(stops)} runs (0.5 s of it waits for replies already on their way)")
+          f"{len(stops)} runs (up to 1 s of it waits for replies already on their way)")
 
     with tempfile.TemporaryDirectory() as home:
         start = time.perf_counter()

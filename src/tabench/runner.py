@@ -34,7 +34,7 @@ __all__ = ["RunConfig", "Runner", "RunStopped", "Terminated", "call_with_retries
 
 CONNECT_ATTEMPTS = 3  # tries for a server that has not answered yet in this run (a dead one fails in ~2 s)
 POLL_SECONDS = 0.2  # how often the run's thread looks at its deadline while it waits for replies
-GRACE_SECONDS = 0.5  # on Ctrl-C, how long replies already on their way are waited for
+GRACE_SECONDS = 1.0  # on Ctrl-C, how long replies already on their way are waited for
 DEADLINE_GRACE_SECONDS = 5.0  # the same when --run-timeout runs out (no one is waiting at the keyboard)
 
 

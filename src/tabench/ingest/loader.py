@@ -55,7 +55,9 @@ def read_text(path: str | Path, what: str = "document", max_bytes: int | None = 
 
 def _read_bounded(path: Path, limit: int, what: str) -> bytes:
     """At most `limit` bytes; an InputError as soon as the file turns out larger (whatever its size claims)."""
-    too_big = InputError(f"{path}: over the {limit / 1e6:g} MB limit for {_article(what)} {what}; split it")
+    def too_big(size: str) -> InputError:
+        return InputError(f"{path}: {size} is over the {limit / 1e6:.3g} MB limit for {_article(what)} {what}; split it")
+
     try:
         # O_NONBLOCK: should the path have become a FIFO since it was checked, opening it does not wait for a writer.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -67,7 +69,7 @@ def _read_bounded(path: Path, limit: int, what: str) -> bytes:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InputError(f"{path}: is not a regular file (a device, pipe or socket); give a saved {what} file")
         if os.fstat(fd).st_size > limit:
-            raise too_big
+            raise too_big(f"{os.fstat(fd).st_size / 1e6:.1f} MB")
         chunks, size = [], 0
         while True:
             chunk = os.read(fd, min(CHUNK, limit + 1 - size))
@@ -76,7 +78,7 @@ def _read_bounded(path: Path, limit: int, what: str) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
-                raise too_big
+                raise too_big(f"more than {limit / 1e6:.3g} MB")
         return b"".join(chunks)
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror}); check the file") from None
