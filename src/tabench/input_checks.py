@@ -12,11 +12,10 @@ from itertools import accumulate
 
 from .errors import InputError, ParseError
 
-# Bytes read from one file, by what the file is for.
+# Bytes read from one file, by what the file is for (answers files and transcripts take the importer's
+# transcripts.MAX_TRANSCRIPT_BYTES: a chat export holds a whole account).
 MAX_BYTES = {
     "document": 2_000_000,  # a key: the largest real one is 60 KB
-    "answers file": 20_000_000,  # a whole class as JSON Lines or CSV
-    "transcript": 20_000_000,  # chat exports hold long conversations
     "prompt template": 200_000,
     "prices file": 1_000_000,
 }

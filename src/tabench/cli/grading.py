@@ -17,7 +17,7 @@ from ..errors import TabenchError
 from ..ingest import load_problem_set
 from ..stats import summarize
 from ..store import default_home
-from ..summary import BADGES, short
+from ..summary import BADGES
 from ..app import example_path
 from .base import _fail, app, console, warn
 from .documents import ACCEPT_MISMATCH, CONVERSATION, CORRECTIONS

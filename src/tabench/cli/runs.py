@@ -60,7 +60,7 @@ def run_command(
         progress = Progress(TextColumn("{task.description}", style="bold", markup=False), BarColumn(),
                             MofNCompleteColumn(), TextColumn("calls"), TimeElapsedColumn(),
                             TextColumn("{task.fields[note]}", style="yellow", markup=False),
-                            console=Console(stderr=True), transient=as_json)
+                            console=Console(stderr=True, markup=False, highlight=False), transient=as_json)
         task = progress.add_task(f"{model} · {protocol}", total=None, note="")
 
         def started(run_id: int, notices: list[str]) -> None:
