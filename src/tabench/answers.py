@@ -76,8 +76,8 @@ def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str
             submissions = _from_rows(path, data if isinstance(data, list) else [data], name, default_name is not None)
     for submission in submissions:
         if len(submission.answers) > MAX_PARTS:
-            raise InputError(f"{path}: {submission.name} has {len(submission.answers)} answers, more than the "
-                             f"{MAX_PARTS} parts a key may have; check it is the right file")
+            raise InputError(f"{path}: {submission.name} has {len(submission.answers):,} answers, more than the "
+                             f"{MAX_PARTS:,} parts a key may have; check it is the right file")
         _scrub(submission)
     return submissions
 

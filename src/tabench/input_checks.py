@@ -20,11 +20,8 @@ MAX_BYTES = {
     "prices file": 1_000_000,
 }
 DEFAULT_MAX_BYTES = 20_000_000
-# Lines of a key: questions and parts start on lines of their own, so this bounds the work of finding them
-# (the largest real key has 816 lines).
-MAX_LINES = {"document": 20_000}
 MAX_QUESTIONS = 2_000
-MAX_PARTS = 5_000
+MAX_PARTS = 2_000  # as the Markdown structure finder allows (ingest/structure.py)
 MAX_JSON_DEPTH = 64
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -35,13 +32,6 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def max_bytes(what: str) -> int:
     return MAX_BYTES.get(what, DEFAULT_MAX_BYTES)
-
-
-def check_lines(text: str, what: str, source: str) -> None:
-    limit = MAX_LINES.get(what)
-    if limit is not None and text.count("\n") >= limit:
-        raise InputError(f"{source}: over {limit} lines, the limit for {'an' if what[0] in 'aeiou' else 'a'} {what}; "
-                         "split it into several files")
 
 
 def json_depth(text: str) -> int:
@@ -59,8 +49,8 @@ def check_json_depth(text: str, source: str) -> None:
 
 def check_problem_set_size(questions: int, parts: int, source: str) -> None:
     if questions > MAX_QUESTIONS or parts > MAX_PARTS:
-        raise ParseError(f"{source}: {questions} questions and {parts} parts, over the limit of {MAX_QUESTIONS} "
-                         f"questions and {MAX_PARTS} parts; split the problem set into several files")
+        raise ParseError(f"{source}: {questions:,} questions and {parts:,} parts, over the limit of {MAX_QUESTIONS:,} "
+                         f"questions and {MAX_PARTS:,} parts; split the problem set into several files")
 
 
 def duplicate_ids(ids: list[str]) -> list[str]:
