@@ -282,6 +282,83 @@ def bench_report() -> None:
     print(f"report with 40,000 newlines and 60,000 \\[ in answers, three formats: {time.perf_counter() - start:.1f} s")
 
 
+def bench_faults() -> None:
+    """How fast runs stop and refuse: Ctrl-C with a hung request, a dead server, hostile files (wall time and
+    peak memory of the tabench process), eight processes opening a new store at once."""
+    import json
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from bounded import run_bounded, tabench
+    from scripted_openai import ScriptedOpenAI
+    from tabench.cli import example_path
+
+    def hung(part, nth):
+        return "hang" if (part, nth) == ("2.b", 1) else ("delay", 0.1)
+
+    stops = []
+    for _ in range(5):
+        with tempfile.TemporaryDirectory() as home, ScriptedOpenAI(hung) as server:
+            process = subprocess.Popen(tabench("run", example_path(), "--model", "openai/x", "--base-url", server.url,
+                                               "--max-concurrency", "2", "--timeout", "600"),
+                                       env=dict(os.environ, TABENCH_HOME=home), stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            while not (server.asked["2.b"] and len(server.served()) >= 3):
+                time.sleep(0.01)
+            start = time.perf_counter()
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+            stops.append(time.perf_counter() - start)
+            status = sqlite3.connect(Path(home) / "tabench.db").execute("SELECT status FROM runs").fetchone()[0]
+            assert status == "interrupted", status
+    print(f"Ctrl-C with a hung request: exit {statistics.median(stops):.2f} s median, {max(stops):.2f} s max over "
+          f"{len(stops)} runs (up to 1 s of it waits for replies already on their way)")
+
+    with tempfile.TemporaryDirectory() as home:
+        start = time.perf_counter()
+        subprocess.run(tabench("run", example_path(), "--model", "openai/x", "--base-url", "http://127.0.0.1:9/v1",
+                               "--limit", "1"), env=dict(os.environ, TABENCH_HOME=home), capture_output=True)
+        print(f"a dead server: the run fails after {time.perf_counter() - start:.1f} s (3 tries, interpreter start "
+              "included)")
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        fifo = folder / "fifo.json"
+        os.mkfifo(fifo)
+        huge = folder / "huge.md"
+        huge.write_text("1. Question\n\n(a) 2 + 2? (1 pt)\n\nSolution: 4\n\n" * 420_000)
+        many = folder / "many.md"
+        many.write_text("# Big\n" + "".join(f"## {q}. Q{q}\n" + "".join(f"({chr(97 + i)}) x\n" for i in range(25))
+                                           for q in range(1, 4001)))
+        deep = folder / "deep.json"
+        deep.write_text("[" * 100_000 + "]" * 100_000)
+        cases = [("/dev/zero as answers", ("grade", EXAM, "/dev/zero")), ("a FIFO as answers", ("grade", EXAM, fifo)),
+                 (f"a {huge.stat().st_size / 1e6:.1f} MB document", ("ingest", huge)),
+                 ("a 100,000-part key", ("ingest", many)), ("JSON nested 100,000 deep", ("grade", EXAM, deep))]
+        env = dict(os.environ, TABENCH_HOME=str(folder / "home"))
+        for label, args in cases:
+            start = time.perf_counter()
+            outcome = run_bounded(tabench(*args), 120, env)
+            print(f"hostile input, {label}: exit {outcome.code} after {time.perf_counter() - start:.2f} s, "
+                  f"peak {outcome.peak_mb:.0f} MB")
+
+        answers = folder / "a.json"
+        answers.write_text(json.dumps({"2.a": "ReLU"}))
+        start = time.perf_counter()
+        failed = 0
+        for round_ in range(3):
+            processes = [subprocess.Popen(tabench("grade", example_path(), answers, "--submission", f"s{i}"),
+                                          env=dict(os.environ, TABENCH_HOME=str(folder / f"store{round_}")),
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(8)]
+            failed += sum(p.wait() != 0 for p in processes)
+        print(f"8 graders at once on a new store: {failed} of 24 failed; {(time.perf_counter() - start) / 3:.1f} s "
+              "per round")
+
+
 def bench_pdf() -> None:
     """PDF ingest of the largest corpus PDF: pages per second (the child process that reads the PDF included)."""
     from tabench import ingest
@@ -442,7 +519,7 @@ def bench_review() -> None:
 
 BENCHES = {"ingest": bench_ingest, "ingest-latex": bench_ingest_latex, "pdf": bench_pdf, "ingest-parsed": bench_ingest_with_parsed_forms,
            "grade": bench_grade, "import": bench_import, "import-large": bench_import_large, "runs": bench_runs,
-           "judge": bench_judge, "report": bench_report, "review": bench_review}
+           "judge": bench_judge, "report": bench_report, "faults": bench_faults, "review": bench_review}
 
 
 def main(names: list[str]) -> None:

@@ -55,3 +55,10 @@ def hw12():
 def _isolated_store(tmp_path_factory, monkeypatch):
     """No test writes to the user's real store: TABENCH_HOME points at a fresh folder unless a test sets its own."""
     monkeypatch.setenv("TABENCH_HOME", str(tmp_path_factory.mktemp("tabench-home")))
+
+
+@pytest.fixture
+def fresh_home(tmp_path, monkeypatch):
+    """A new, empty $TABENCH_HOME for a test that looks into its store."""
+    monkeypatch.setenv("TABENCH_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"

@@ -4,29 +4,16 @@ import json
 import sqlite3
 
 import pytest
-from typer.testing import CliRunner
 
+from clitools import run, write
 from conftest import EXAM
-from tabench.cli import app
 from tabench.store import MIGRATIONS, Store
 
-runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("TABENCH_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def write(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text)
-    return path
+def home(fresh_home):
+    return fresh_home
 
 
 def test_one_submission_json(tmp_path):

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAM, HW12
 from tabench.cli import app
-from tabench.ingest import loader
+from tabench import input_checks
 
 runner = CliRunner()
 
@@ -98,7 +98,7 @@ def test_folder(tmp_path):
 
 
 def test_too_large(tmp_path, monkeypatch):
-    monkeypatch.setattr(loader, "MAX_BYTES", 1000)
+    monkeypatch.setitem(input_checks.MAX_BYTES, "document", 1000)
     path = tmp_path / "big.md"
     path.write_text("1. Big\n\n" + "x" * 2000)
     assert "limit" in _error_of(path)

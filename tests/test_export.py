@@ -127,7 +127,7 @@ def test_export_errors_are_one_line(tmp_path):
     empty = invoke("export")
     assert empty.exit_code == 2 and "no graded submissions to export" in empty.stderr
     answers = tmp_path / "a.json"
-    answers.write_text(json.dumps({"6.a": "20"}))
+    answers.write_text(json.dumps({"6": "(c)"}))  # part 6 of the example (answers to no part of a key are refused)
     assert invoke("grade", example_path(), answers).exit_code == 0
     other = tmp_path / "other.md"
     other.write_text(example_path().read_text().replace("Practice Quiz", "Second Quiz"))

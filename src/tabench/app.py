@@ -7,24 +7,29 @@ The review jobs (the review page, human verdicts, rubric edits, export) live in 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .answers import SubmissionInput, load_submissions
-from .errors import TabenchError
+from .errors import GradingError, ParseError, TabenchError
 from .grade import grade as grade_answers
 from .grade import grade_part
 from .ingest import load_problem_set
 from .ingest.loader import read_text
 from .judge.decide import NOT_ATTEMPTS
 from .judging import Judge, JudgeConfig
+from .input_checks import check_problem_set_size, duplicate_ids, scrub_surrogates
 from .key import with_parsed_forms
-from .model import ProblemSet, Verdict
+from .model import Part, ProblemSet, Verdict
+from .partids import only_parts
+from .partids import select as select_parts
 from .reviewing import (EXPORT_FORMATS, PartReview, edit_rubric, export_grades, next_to_review,  # noqa: F401
                         record_review, review_overview, review_part, stored_problem_set_id, stored_problem_sets,
                         void_reviews_of_changed_answers)
 from .store import Store
+from .submissions import check_against_key, store_graded
 
 REPORT_FORMATS = ("md", "html", "tex", "pdf", "json")
 
@@ -35,9 +40,49 @@ def example_path(name: str = "example.md") -> Path:
 
 
 def load_key(path: str | Path, parsed_forms: bool = False) -> ProblemSet:
-    """A problem set from a document or a ProblemSet JSON file; with `parsed_forms`, SymPy forms of the keys."""
-    problem_set = load_problem_set(path)
+    """A problem set from a document or a ProblemSet JSON file; with `parsed_forms`, SymPy forms of the keys.
+
+    Refused with one line: more questions or parts than input_checks allows, a part id used twice, or a JSON
+    file that holds answers rather than a problem set."""
+    try:
+        problem_set = load_problem_set(path)
+    except ParseError:
+        if _holds_answers(path):
+            raise ParseError(f"{path}: looks like an answers file (part ids to answers), not a problem set with "
+                             "solutions") from None
+        raise
+    parts = problem_set.parts()
+    check_problem_set_size(len(problem_set.questions), len(parts), str(path))
+    repeated = duplicate_ids([part.id for part in parts])
+    if repeated:
+        raise ParseError(f"{path}: part id {repeated[0]} is used by more than one part"
+                         + (f" (also {', '.join(repeated[1:4])})" if len(repeated) > 1 else "")
+                         + "; every part needs its own id, fix the ids in the file")
     return with_parsed_forms(problem_set) if parsed_forms else problem_set
+
+
+def _holds_answers(path: str | Path) -> bool:
+    """Whether a JSON file given as a key is an object of part ids to answers."""
+    try:
+        data = json.loads(read_text(path))
+    except (TabenchError, ValueError):
+        return False
+    return isinstance(data, dict) and "questions" not in data and bool(data) and all(
+        isinstance(v, (str, int, float)) or v is None for v in data.values())
+
+
+def has_reference(part: Part) -> bool:
+    """Whether the key says what a right answer is for this part (a solution or a blank's answer)."""
+    return part.has_reference or any(b.correct or b.number or b.latex or b.text for b in part.blanks)
+
+
+def key_warnings(problem_set: ProblemSet) -> list[str]:
+    """What to tell someone about to use this problem set as a key (`tabench ingest`, `tabench run`)."""
+    gradable = [part for part in problem_set.parts() if part.kind != "admin"]
+    if gradable and not any(has_reference(part) for part in gradable):
+        return [f"{problem_set.source or problem_set.title}: no part has a reference solution, so this looks like "
+                "answers or a transcript rather than a key (`tabench import FILE --key KEY` reads transcripts)"]
+    return []
 
 
 def import_transcript(path: str | Path, key: str | Path | None = None, options=None):
@@ -47,9 +92,11 @@ def import_transcript(path: str | Path, key: str | Path | None = None, options=N
     place by content a transcript whose numbering does not fit the key."""
     from .transcripts import MAX_TRANSCRIPT_BYTES, import_text
 
-    problem_set = load_problem_set(key) if key is not None else None
+    problem_set = load_key(key) if key is not None else None
     text = read_text(path, what="transcript", max_bytes=MAX_TRANSCRIPT_BYTES)
-    return import_text(text, str(path), problem_set, options), problem_set
+    imported = import_text(text, str(path), problem_set, options)
+    scrub_surrogates(imported)  # half characters from a JSON export print as \ufffd instead of failing the terminal
+    return imported, problem_set
 
 
 @dataclass
@@ -64,67 +111,95 @@ class Graded:
 
 
 def grade_file(key: str | Path, answers: str | Path, *, submission: str | None = None, model: str | None = None,
-               protocol: str | None = None, store: bool = True, import_options=None,
-               judge: JudgeConfig | None = None) -> Graded:
+               protocol: str | None = None, store: bool = True, parts: str | None = None,
+               replace: bool = False, import_options=None, judge: JudgeConfig | None = None) -> Graded:
     """Grade an answers file (or a transcript, imported first) against the key, and store the results. With
     `judge`, a judge model decides the parts the checkers leave.
 
-    A transcript that does not fit the key is refused (GradingError) unless `import_options.accept_mismatch`."""
-    problem_set = load_problem_set(key)
+    `parts` ('3.a,6') grades only those parts; stored, they replace only those parts' answers and verdicts.
+    A stored submission of the same name from another file is never replaced unless `replace`. A transcript
+    that does not fit the key is refused (GradingError) unless `import_options.accept_mismatch`."""
+    problem_set = _grading_key(key, answers)
     submissions = load_submissions(answers, problem_set, default_name=submission, import_options=import_options)
     for item in submissions:
         item.model = model or item.model
         item.protocol = protocol or item.protocol
     judging = Judge(judge) if judge is not None else None  # a wrong model name, key or template fails here
-    verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store, judge=judging)
+    chosen = select_parts(parts, [p.id for p in problem_set.parts()]) if parts else None
+    origin = str(Path(answers).resolve())
+    verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store, origin=origin,
+                                         replace=replace, parts=chosen, judge=judging)
     return Graded(problem_set, submissions, verdicts, warnings, judging.summary() if judging else None)
 
 
-def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
-                    store: bool = True, judge: Judge | None = None) -> tuple[list[Verdict], list[str]]:
-    """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored. A
-    `judge` decides what the checkers leave; its verdicts replace theirs, here and in the store."""
-    verdicts: list[Verdict] = []
-    warnings: list[str] = []
-    known = {part.id for part in problem_set.parts()}
-    db = Store() if store else None
-    if judge is not None:
-        judge.store = db
+def _grading_key(key: str | Path, answers: str | Path) -> ProblemSet:
+    """The key, refused when it cannot be one — most often because KEY and ANSWERS were given the other way round."""
     try:
-        key_id = db.save_problem_set(problem_set) if db else None
-        for submission in submissions:
-            unknown = sorted(set(submission.answers) - known)
-            if unknown:
-                warnings.append(f"{submission.name}: answers for parts the key does not have were kept but not "
-                                f"graded: {' '.join(unknown[:10])}")
-            graded = grade_answers(problem_set, submission.answers, submission=submission.name)
-            if submission.imported is not None:
-                warnings += _placement_warnings(submission.name, submission.imported, graded)
-            submission_id = None
-            if db:
-                before = db.answers_of(key_id, submission.name)
-                submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
-                void_reviews_of_changed_answers(db, submission_id, before, submission.answers)
-                db.save_verdicts(submission_id, graded)
-                if submission.model or submission.protocol or submission.sample is not None:
-                    db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
-                if submission.trace is not None:
-                    db.save_trace(submission_id, submission.trace)
-                if submission.annotations:
-                    db.save_human_verdicts(submission_id, submission.annotations)
-            if judge is not None:
-                for verdict in graded:
+        problem_set = load_key(key)
+    except TabenchError as err:
+        raise type(err)(f"{err}{_swapped(answers)}") from None
+    if key_warnings(problem_set):
+        raise GradingError(f"{key}: no part has a reference solution, so it looks like answers rather than a key"
+                           f"{_swapped(answers) or '; give the key with its solutions first: tabench grade KEY ANSWERS'}")
+    return problem_set
+
+
+def _swapped(answers: str | Path) -> str:
+    """'; ANSWERS looks like the key …' when the answers file reads as a key with solutions."""
+    try:
+        other = load_problem_set(answers)
+    except (TabenchError, ValueError, RecursionError):
+        return ""
+    if key_warnings(other):
+        return ""
+    return f"; {answers} looks like the key: the arguments seem swapped, run tabench grade KEY ANSWERS"
+
+
+def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
+                    store: bool = True, origin: str | None = None, replace: bool = False,
+                    parts: list[str] | None = None, judge: Judge | None = None) -> tuple[list[Verdict], list[str]]:
+    """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored.
+
+    Everything is checked and graded before anything is written; each submission is then written in one
+    transaction, so a failure leaves no half-stored submission. A `judge` then decides what the checkers
+    leave; its verdicts replace theirs, here and in the store."""
+    warnings: list[str] = []
+    for submission in submissions:
+        warnings += submission.warnings + check_against_key(problem_set, submission)
+    key = only_parts(problem_set, parts) if parts else problem_set
+    graded = [grade_answers(key, submission.answers, submission=submission.name) for submission in submissions]
+    for submission, verdicts in zip(submissions, graded):
+        if submission.imported is not None:
+            warnings += _placement_warnings(submission.name, submission.imported, verdicts)
+    stored: list[tuple[int | None, list[Verdict]]] = [(None, verdicts) for verdicts in graded]
+    db = Store() if store else None
+    try:
+        if db is not None:
+            key_id = db.save_problem_set(problem_set)
+            with db.transaction():  # all of a file's submissions, or none
+                stored = []
+                for submission, verdicts in zip(submissions, graded):
+                    submission_id, name, note = store_graded(db, key_id, problem_set, submission, verdicts, source,
+                                                             origin, replace, parts)
+                    warnings += [note] if note else []
+                    if name != submission.name:
+                        verdicts = [v.model_copy(update={"submission": name}) for v in verdicts]
+                    stored.append((submission_id, verdicts))
+        if judge is None:
+            return [v for _, verdicts in stored for v in verdicts], warnings
+        judge.store = db
+        try:
+            for (submission_id, verdicts), submission in zip(stored, submissions):
+                for verdict in verdicts:
                     judge.submit(submission_id, problem_set, problem_set.part(verdict.part_id),
                                  submission.answers.get(verdict.part_id), verdict)
-            verdicts += graded
-        if judge is not None:
-            verdicts = _with_judged(verdicts, judge.finish())
-    finally:
-        if judge is not None:
+            judged = judge.finish()
+        finally:
             judge.close()  # after an error: what the judge answered is stored, what it had not started is dropped
-        if db:
+        return _with_judged([v for _, verdicts in stored for v in verdicts], judged), warnings
+    finally:
+        if db is not None:
             db.close()
-    return verdicts, warnings
 
 
 UNCERTAIN_PLACEMENT = "uncertain_placement"  # the tag of a verdict on an answer whose place in the key is unsure
@@ -252,15 +327,53 @@ def stored_submissions() -> list[dict]:
 
 
 def stored_runs() -> list[dict]:
-    """Model runs with their cost (None where the price is unknown)."""
+    """Model runs with their cost (None where the price is unknown); runs whose process is gone are marked
+    `interrupted` first."""
+    from .processes import is_running
     from .runner import cost_of, load_prices
 
     with Store() as db:
+        db.mark_dead_runs(is_running)
         rows = db.runs()
     prices = load_prices()
     for row in rows:
         row["cost_usd"] = cost_of(row["model"], row["input_tokens"], row["output_tokens"], prices)
     return rows
+
+
+def delete_stored(kind: str, ids: list[int]) -> list[str]:
+    """Remove runs (with their submissions) or submissions from the store; one line per thing removed.
+
+    Every id is checked before anything is removed: a running run, a submission that belongs to a run, or an
+    unknown id refuses the whole command."""
+    from .processes import is_running
+
+    if kind not in ("run", "submission"):
+        raise TabenchError(f"delete what? {kind!r}; use `tabench delete run ID…` or `tabench delete submission ID…`")
+    lines = []
+    with Store() as db, db.transaction():
+        db.mark_dead_runs(is_running)
+        for item in ids:
+            if kind == "run":
+                run = db.run(item)
+                if run["status"] == "running":
+                    raise TabenchError(f"run {item} is running (process {run['owner_pid']} on {run['owner_host']}); "
+                                       "stop it first (Ctrl-C in its terminal), then delete it")
+            else:
+                row = db.submission(item)
+                if row["run_id"] is not None:
+                    raise TabenchError(f"submission {item} ({row['name']}) belongs to run {row['run_id']}; delete the "
+                                       f"whole run with `tabench delete run {row['run_id']}`")
+        for item in ids:
+            if kind == "run":
+                run = db.run(item)
+                gone = db.delete_run(item)
+                lines.append(f"deleted run {item} ({run['model']} · {run['protocol']}) with its "
+                             f"{gone['submissions']} submission(s); its replies stay in the response cache")
+            else:
+                gone = db.delete_submission(item)
+                lines.append(f"deleted submission {item} ({gone['name']})")
+    return lines
 
 
 def find_submission(db: Store, ref: str | int) -> dict:
@@ -279,6 +392,109 @@ def find_submission(db: Store, ref: str | int) -> dict:
     close = difflib.get_close_matches(text, [row["name"] for row in db.submissions()], n=3)
     hint = f"; did you mean {' or '.join(repr(name) for name in close)}?" if close else ""
     raise TabenchError(f"no stored submission is named {text!r}{hint} (`tabench submissions` lists ids and names)")
+
+
+# ---- model runs ------------------------------------------------------------------------------------
+
+@dataclass
+class RunOutcome:
+    run_id: int
+    summary: dict
+    problem_set: ProblemSet
+    verdicts: list[Verdict]
+    judge: dict | None = None  # the judge's summary, with --judge
+
+
+class RunInterrupted(TabenchError):
+    """Ctrl-C (exit 130) or SIGTERM (exit 143) stopped a run; what arrived is kept."""
+
+    exit_code = 130
+
+
+def run_key(key: str | Path, parts: str | None) -> tuple[ProblemSet, tuple[str, ...] | None, list[str]]:
+    """(the problem set, the part ids --parts selects, warnings) for a run or a dry run."""
+    problem_set = load_key(key)
+    gradable = [part.id for part in problem_set.parts() if part.kind != "admin"]
+    chosen = tuple(select_parts(parts, gradable)) if parts else None
+    return problem_set, chosen, key_warnings(problem_set)
+
+
+def plan_run(key: str | Path, protocol: str, prompts: Path | None = None, parts: str | None = None,
+             limit: int | None = None) -> tuple[ProblemSet, list[tuple[str, list[dict]]], list[str]]:
+    """(problem set, the calls one sample would make as (what for, messages), warnings): a dry run, no model."""
+    from .protocols import PROTOCOLS, planned_calls
+    from .runner import load_templates
+
+    if protocol not in PROTOCOLS:
+        raise TabenchError(f"unknown protocol {protocol!r}; use one of {', '.join(PROTOCOLS)}")
+    problem_set, chosen, warnings = run_key(key, parts)
+    templates = load_templates(prompts)
+    wanted = [p.id for p in problem_set.parts() if p.kind != "admin" and (chosen is None or p.id in chosen)]
+    asked = only_parts(problem_set, wanted[: limit or None])
+    return asked, planned_calls(asked, protocol, templates), warnings
+
+
+def run_model(key: str | Path, config, *, prompts: Path | None = None, parts: str | None = None,
+              resume: int | None = None, new: bool = False, provider=None, on_start=None,
+              on_progress=None, judge: JudgeConfig | None = None, on_judging=None) -> RunOutcome:
+    """Run a model on a problem set (see runner.py): answers are stored and graded as they arrive; with `judge`,
+    a judge model decides what the checkers leave, as answers arrive.
+
+    `on_start(run_id, notices)` is called once the run is chosen (notices say when a rerun resumes a stored
+    run); `on_progress(done, total, note)` as calls finish or are retried; `on_judging()` when only the judge
+    is left to wait for."""
+    from dataclasses import replace as replaced
+
+    from .protocols import PROTOCOLS
+    from .providers import get_provider
+    from .runner import Runner, Terminated, load_prices, load_templates, summary
+
+    if config.protocol not in PROTOCOLS:
+        raise TabenchError(f"unknown protocol {config.protocol!r}; use one of {', '.join(PROTOCOLS)}")
+    problem_set, chosen, warnings = run_key(key, parts)
+    config = replaced(config, parts=chosen)
+    templates, prices = load_templates(prompts), load_prices()
+    provider = provider or get_provider(config.model, config.base_url, timeout=config.timeout)
+    judging = Judge(judge) if judge is not None else None  # a wrong judge model, key or template fails here
+    with Store() as db:
+        on_graded = None
+        if judging is not None:
+            judging.store = db
+            on_graded = lambda sid, part, text, verdict: judging.submit(sid, problem_set, part, text, verdict)  # noqa: E731
+        runner = Runner(db, problem_set, config, provider, templates, on_progress=on_progress, on_graded=on_graded)
+        run_id = runner.start(resume, new=new)
+        if on_start is not None:
+            on_start(run_id, warnings + _resume_notices(runner, run_id))
+        judge_summary = None
+        try:
+            runner.run(run_id)
+            if judging is not None:
+                if on_judging is not None:
+                    on_judging()
+                judge_summary = judge_run(db, judging, run_id, problem_set)
+        except KeyboardInterrupt as err:
+            stopped = RunInterrupted(f"run {run_id} {'terminated' if isinstance(err, Terminated) else 'interrupted'}; "
+                                     f"what arrived is kept: rerun the same command (or --resume {run_id}) to continue")
+            stopped.exit_code = 143 if isinstance(err, Terminated) else 130
+            raise stopped from None
+        finally:
+            if judging is not None:
+                judging.close()  # what the judge already answered is stored
+        result = summary(db, run_id, prices)
+        rows = [r for r in db.submissions() if r["run_id"] == run_id]
+        verdicts = [v for r in rows for v in db.verdicts(r["id"])]
+    return RunOutcome(run_id, result, problem_set, verdicts, judge_summary)
+
+
+def _resume_notices(runner, run_id: int) -> list[str]:
+    before = runner.resumed
+    if before is None:
+        return []
+    if before["status"] == "done":
+        return [f"run {run_id} with these settings already finished on {before['finished_at'] or before['started_at']}; "
+                "showing it (add --new to run the model again)"]
+    return [f"resuming run {run_id} ({before['status']}, started {before['started_at']}, {before['calls']} call(s) "
+            "already answered); add --new to start a separate run"]
 
 
 def report_data(ref: str | int):

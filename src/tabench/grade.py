@@ -21,7 +21,8 @@ def grade(problem_set: ProblemSet, answers: Mapping[str, str | None], submission
 
 
 STOPPED_EARLY = {"length": ("truncated", "the reply was cut off at the token limit"),
-                 "refusal": ("refused", "the model refused or its reply was filtered")}
+                 "refusal": ("refused", "the model refused or its reply was filtered"),
+                 "malformed": ("malformed_reply", "the reply was malformed (its raw content is kept); needs a person")}
 
 
 def grade_part(part: Part, answer: str | None, submission: str = "submission", stop_reason: str | None = None) -> Verdict:

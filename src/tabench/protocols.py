@@ -4,11 +4,42 @@ and one part at a time. Prompt texts are templates (tabench/prompts/*.txt) that 
 from __future__ import annotations
 
 import re
+import string
 
 from .model import Part, ProblemSet, Question
 
 PROTOCOLS = ("whole", "interactive", "per-part")
 TEMPLATE_NAMES = ("system", "whole", "index", "solve", "self_check", "per_part")
+# The placeholders each template may use, and those it must use (else the model never sees what it is asked).
+# The system prompt is sent as written, braces and all.
+PLACEHOLDERS = {
+    "whole": (("document",), ("document",)),  # "Solve every question. {document}"
+    "index": (("document",), ("document",)),  # "{document} List the questions."
+    "solve": (("number",), ("number",)),  # "Solve question {number}."
+    "self_check": (("number",), ()),  # "Check your solution to question {number}."
+    "per_part": (("context", "part"), ("part",)),  # "{context}Solve this part. {part}"
+}
+
+
+def template_problem(name: str, text: str) -> str | None:
+    """What is wrong with a prompt template, in one phrase, or None: an unknown placeholder (a typo such as
+    {contxt}, or a literal brace as in {"a": 1}), a missing one, or an unpaired brace."""
+    if name not in PLACEHOLDERS:
+        return None
+    allowed, required = PLACEHOLDERS[name]
+    literal = "write {{ and }} for a literal brace"
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError as err:
+        return f"{str(err).lower().rstrip('.')}; {literal}"
+    for field in fields:
+        if field not in allowed:
+            may = "no placeholders" if not allowed else "only " + ", ".join(f"{{{a}}}" for a in allowed)
+            return f"unknown placeholder {{{field}}}: this template may use {may}; {literal}"
+    for field in required:
+        if field not in fields:
+            return f"never uses {{{field}}}, so the model would not see it; add {{{field}}}"
+    return None
 
 
 def render_part(part: Part, with_label: bool = True) -> str:
@@ -78,3 +109,18 @@ def per_part_messages(problem_set: ProblemSet, part: Part, templates: dict[str, 
         {"role": "system", "content": templates["system"].strip()},
         {"role": "user", "content": templates["per_part"].format(context=context + "\n\n", part=render_part(part)).strip()},
     ]
+
+
+def planned_calls(problem_set: ProblemSet, protocol: str, templates: dict[str, str]) -> list[tuple[str, list[dict]]]:
+    """(what the call is for, the messages it adds) for one sample, in the order a run makes them. An
+    interactive run's later calls also carry the conversation so far (the model's replies are not known yet)."""
+    if protocol == "per-part":
+        return [(f"part {part.id}", per_part_messages(problem_set, part, templates))
+                for part in problem_set.parts() if part.kind != "admin"]
+    if protocol == "whole":
+        return [("the whole problem set", whole_messages(problem_set, templates))]
+    calls = [("index of the questions", index_messages(problem_set, templates))]
+    for question in problem_set.questions:
+        calls.append((f"question {question.number} (after the conversation so far)", [solve_message(question, templates)]))
+        calls.append((f"question {question.number}, self-check", [self_check_message(question, templates)]))
+    return calls

@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -100,6 +102,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "006_runs_and_names",
+        """
+        ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+        ALTER TABLE runs ADD COLUMN owner_host TEXT;
+        ALTER TABLE runs ADD COLUMN owner_started TEXT;
+        ALTER TABLE submissions ADD COLUMN origin TEXT;
+        """,
+    ),
+    (
         "007_human_verdict_events",
         """
         CREATE TABLE human_verdict_events (
@@ -156,6 +167,26 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+BUSY_WAIT_SECONDS = 120.0  # how long a write waits for other tabench processes before giving up
+
+
+def _busy(err: sqlite3.OperationalError) -> bool:
+    return "locked" in str(err) or "busy" in str(err)
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration, one by one (a trigger's body keeps its own ';'), so that they run inside
+    the caller's transaction — executescript() would commit it first."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
 def problem_set_key(problem_set: ProblemSet) -> str:
     """The id a problem set is stored under: a hash of its JSON, so the same key always finds the same rows."""
     return hashlib.sha256(problem_set.model_dump_json().encode()).hexdigest()[:16]
@@ -180,11 +211,13 @@ def _as_human_verdict(event: dict) -> dict:
 class Store:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else default_home() / "tabench.db"
+        self._depth = 0  # nesting of transaction()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30)
+            # Autocommit mode: transactions are opened by transaction() only, always as BEGIN IMMEDIATE.
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._retrying(lambda: self.db.execute("PRAGMA journal_mode = WAL").fetchone())
             # WAL with synchronous=NORMAL survives a crash or a kill of tabench; only a power cut may lose the last commits.
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
@@ -193,13 +226,65 @@ class Store:
                 f"{self.path}: cannot open the tabench store ({err}); set TABENCH_HOME to a writable folder"
             ) from None
 
+    def _retrying(self, action, wait: float = BUSY_WAIT_SECONDS):
+        """Run `action`, trying again while another process holds the store (beyond SQLite's own busy wait)."""
+        deadline = time.monotonic() + wait
+        pause = 0.02
+        while True:
+            try:
+                return action()
+            except sqlite3.OperationalError as err:
+                if not _busy(err) or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+    @contextmanager
+    def transaction(self):
+        """One atomic write: BEGIN IMMEDIATE takes the write lock at once (waiting for other processes), so
+        a transaction never fails half-way on a lock. Nested uses join the outer transaction. A transaction
+        left open by an interruption (Ctrl-C between BEGIN and its end) is rolled back, never joined."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._rollback()
+        try:
+            self._retrying(lambda: self.db.execute("BEGIN IMMEDIATE"))
+        except sqlite3.OperationalError as err:
+            self._rollback()
+            raise StoreError(f"{self.path}: the store stays busy ({err}); another tabench process holds it, "
+                             "try again when it is done") from None
+        except BaseException:
+            self._rollback()
+            raise
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._rollback()
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
     def _migrate(self) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
-        for name, sql in MIGRATIONS:
-            if name not in done:
-                with self.db:
-                    self.db.executescript(sql)
+        """Apply the missing migrations under the write lock, so processes opening a new store at once agree."""
+        with self.transaction():
+            self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+            for name, script in MIGRATIONS:
+                if name not in done:
+                    for statement in _statements(script):
+                        self.db.execute(statement)
                     self.db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, _now()))
 
     def migrations(self) -> list[str]:
@@ -219,40 +304,80 @@ class Store:
     def save_problem_set(self, problem_set: ProblemSet) -> str:
         data = problem_set.model_dump_json()
         key = problem_set_key(problem_set)
-        with self.db:
+        with self.transaction():
             self.db.execute(
                 "INSERT OR IGNORE INTO problem_sets VALUES (?, ?, ?, ?, ?)",
                 (key, problem_set.title, problem_set.source, data, _now()),
             )
         return key
 
-    def save_submission(self, problem_set_id: str, name: str, answers: dict[str, str], source: str | None = None) -> int:
-        with self.db:
+    def save_submission(self, problem_set_id: str, name: str, answers: dict[str, str], source: str | None = None,
+                        origin: str | None = None) -> int:
+        """The submission `name` (created if new) with `answers` added to what it holds."""
+        with self.transaction():
             self.db.execute(
-                "INSERT OR IGNORE INTO submissions (problem_set_id, name, source, created_at) VALUES (?, ?, ?, ?)",
-                (problem_set_id, name, source, _now()),
+                "INSERT OR IGNORE INTO submissions (problem_set_id, name, source, origin, created_at) VALUES (?, ?, ?, ?, ?)",
+                (problem_set_id, name, source, origin, _now()),
             )
             (submission_id,) = self.db.execute(
                 "SELECT id FROM submissions WHERE problem_set_id = ? AND name = ?", (problem_set_id, name)
             ).fetchone()
-        self.save_answers(submission_id, answers)
+            self.save_answers(submission_id, answers)
         return submission_id
 
+    def submission_named(self, problem_set_id: str, name: str) -> dict | None:
+        """{id, source, origin, run_id} of the submission of this name, or None."""
+        row = self.db.execute("SELECT id, source, origin, run_id FROM submissions WHERE problem_set_id = ? AND name = ?",
+                              (problem_set_id, name)).fetchone()
+        return dict(zip(("id", "source", "origin", "run_id"), row)) if row else None
+
+    def regrade_submission(self, problem_set_id: str, name: str, source: str | None, origin: str | None,
+                           parts: list[str] | None = None) -> int:
+        """The submission `name`, emptied for a new grading: its answers, verdicts and reader's marks are removed
+        (only those of `parts` when given), so what is stored next all comes from one grading."""
+        with self.transaction():
+            existing = self.submission_named(problem_set_id, name)
+            if existing is None:
+                return self.save_submission(problem_set_id, name, {}, source, origin)
+            submission_id = existing["id"]
+            chosen = "" if parts is None else f" AND part_id IN ({', '.join('?' * len(parts))})"
+            for table in ("answers", "verdicts", "human_verdicts"):
+                self.db.execute(f"DELETE FROM {table} WHERE submission_id = ?{chosen}", (submission_id, *(parts or ())))
+            if parts is None:
+                self.db.execute("UPDATE submissions SET source = ?, origin = ?, trace = NULL, created_at = ? WHERE id = ?",
+                                (source, origin, _now(), submission_id))
+        return submission_id
+
+    def delete_submission(self, submission_id: int) -> dict:
+        """Remove a submission and everything stored about it; {name, rows} of what went."""
+        row = self.submission(submission_id)
+        with self.transaction():
+            removed = sum(self.db.execute(f'DELETE FROM "{table}" WHERE submission_id = ?', (submission_id,)).rowcount
+                          for table in self._tables_with("submission_id"))
+            self.db.execute("DELETE FROM submissions WHERE id = ?", (submission_id,))
+        return {"name": row["name"], "rows": removed}
+
+    def _tables_with(self, column: str) -> list[str]:
+        """Tables with this column, also those later migrations add (so a delete leaves nothing behind)."""
+        tables = [r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [t for t in tables if any(c[1] == column for c in self.db.execute(f'PRAGMA table_info("{t}")'))]
+
     def save_answers(self, submission_id: int, answers: dict[str, str]) -> None:
-        with self.db:
+        with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
                 [(submission_id, part_id, text) for part_id, text in answers.items()],
             )
 
     def describe_submission(self, submission_id: int, model: str | None, protocol: str | None, sample: int | None) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute("UPDATE submissions SET model = ?, protocol = ?, sample = ? WHERE id = ?",
                             (model, protocol, sample, submission_id))
 
     def submission(self, ref: str | int) -> dict:
         """A submission by id, or the most recent one for 'latest'."""
-        query = ("SELECT s.id, s.name, s.source, s.created_at, s.model, s.protocol, s.sample, s.problem_set_id, p.title "
+        query = ("SELECT s.id, s.name, s.source, s.created_at, s.model, s.protocol, s.sample, s.problem_set_id, p.title, "
+                 "s.run_id, s.origin "
                  "FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id ")
         if str(ref) == "latest":
             row = self.db.execute(query + "ORDER BY s.id DESC LIMIT 1").fetchone()
@@ -263,7 +388,8 @@ class Store:
                 raise StoreError(f"{ref!r} is not a submission id; give a number from `tabench submissions` or 'latest'") from None
         if row is None:
             raise StoreError(f"no submission {ref!r} in {self.path}; grade something first or list them with `tabench submissions`")
-        keys = ("id", "name", "source", "created_at", "model", "protocol", "sample", "problem_set_id", "problem_set")
+        keys = ("id", "name", "source", "created_at", "model", "protocol", "sample", "problem_set_id", "problem_set",
+                "run_id", "origin")
         return dict(zip(keys, row))
 
     def answers_of(self, problem_set_id: str, name: str) -> dict[str, str]:
@@ -287,37 +413,76 @@ class Store:
         return row[0] if row else None
 
     def create_run(self, problem_set_id: str, model: str, protocol: str, samples: int, params: str,
-                   base_url: str | None) -> int:
-        with self.db:
+                   base_url: str | None, owner: dict | None = None) -> int:
+        owner = owner or {}
+        with self.transaction():
             cursor = self.db.execute(
-                "INSERT INTO runs (problem_set_id, model, protocol, samples, params, base_url, status, started_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'running', ?)",
-                (problem_set_id, model, protocol, samples, params, base_url, _now()),
+                "INSERT INTO runs (problem_set_id, model, protocol, samples, params, base_url, status, started_at, "
+                "owner_pid, owner_host, owner_started) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)",
+                (problem_set_id, model, protocol, samples, params, base_url, _now(), owner.get("pid"),
+                 owner.get("host"), owner.get("started")),
             )
         return cursor.lastrowid
 
     def run(self, run_id: int) -> dict:
         row = self.db.execute(
-            "SELECT id, problem_set_id, model, protocol, samples, params, base_url, status, error, started_at, finished_at "
-            "FROM runs WHERE id = ?", (run_id,)).fetchone()
+            "SELECT id, problem_set_id, model, protocol, samples, params, base_url, status, error, started_at, finished_at, "
+            "owner_pid, owner_host, owner_started FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise StoreError(f"no run {run_id} in {self.path}; list them with `tabench runs`")
         keys = ("id", "problem_set_id", "model", "protocol", "samples", "params", "base_url", "status", "error",
-                "started_at", "finished_at")
+                "started_at", "finished_at", "owner_pid", "owner_host", "owner_started")
         return dict(zip(keys, row))
+
+    def claim_run(self, run_id: int, owner: dict, samples: int, is_running) -> dict:
+        """Mark the run `running` under this process; a StoreError when a live process already runs it."""
+        with self.transaction():
+            run = self.run(run_id)
+            if run["status"] == "running" and is_running(run["owner_pid"], run["owner_host"], run["owner_started"]):
+                raise StoreError(f"run {run_id} is being run by process {run['owner_pid']} on {run['owner_host']}; "
+                                 "wait for it to finish, or start a separate run with --new")
+            self.db.execute("UPDATE runs SET status = 'running', error = NULL, finished_at = NULL, samples = ?, "
+                            "owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?",
+                            (max(samples, run["samples"]), owner.get("pid"), owner.get("host"), owner.get("started"),
+                             run_id))
+        return self.run(run_id)
 
     def set_run_status(self, run_id: int, status: str, error: str | None = None, samples: int | None = None) -> None:
         finished = _now() if status in ("done", "failed", "interrupted") else None
-        with self.db:
+        with self.transaction():
             self.db.execute("UPDATE runs SET status = ?, error = ?, finished_at = ?, samples = COALESCE(?, samples) "
                             "WHERE id = ?", (status, error, finished, samples, run_id))
+
+    def mark_dead_runs(self, is_running) -> list[int]:
+        """Runs left `running` by a process that is gone (killed, crashed, machine restarted) become
+        `interrupted`; `is_running(pid, host, started)` is False only when it knows the owner is gone."""
+        dead = []
+        with self.transaction():
+            rows = self.db.execute("SELECT id, owner_pid, owner_host, owner_started FROM runs WHERE status = 'running'")
+            for run_id, pid, host, started in rows.fetchall():
+                if not is_running(pid, host, started):
+                    owner = f"its process {pid}" if pid is not None else "its process"
+                    self.set_run_status(run_id, "interrupted", f"{owner} ended before the run finished")
+                    dead.append(run_id)
+        return dead
+
+    def delete_run(self, run_id: int) -> dict:
+        """Remove a run, its submissions and its call records (the response cache keeps the replies)."""
+        self.run(run_id)
+        with self.transaction():
+            ids = [r[0] for r in self.db.execute("SELECT id FROM submissions WHERE run_id = ?", (run_id,)).fetchall()]
+            removed = sum(self.delete_submission(submission_id)["rows"] for submission_id in ids)
+            removed += sum(self.db.execute(f'DELETE FROM "{table}" WHERE run_id = ?', (run_id,)).rowcount
+                           for table in self._tables_with("run_id") if table != "submissions")
+            self.db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        return {"submissions": len(ids), "rows": removed}
 
     def runs(self, run_id: int | None = None) -> list[dict]:
         """Every run (or one) with its tokens from fresh calls and the score of its graded answers (the verdicts of
         record: a person's where one was given)."""
         where = "" if run_id is None else "WHERE r.id = ? "
         rows = self.db.execute(
-            "SELECT r.id, p.title, r.model, r.protocol, r.samples, r.status, r.started_at, "
+            "SELECT r.id, p.title, r.model, r.protocol, r.samples, r.status, r.error, r.started_at, "
             "(SELECT COALESCE(SUM(input_tokens), 0) FROM run_calls c WHERE c.run_id = r.id AND c.cached = 0), "
             "(SELECT COALESCE(SUM(output_tokens), 0) FROM run_calls c WHERE c.run_id = r.id AND c.cached = 0), "
             "(SELECT COALESCE(SUM(v.score), 0) FROM final_verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id), "
@@ -325,12 +490,12 @@ class Store:
             "FROM runs r JOIN problem_sets p ON p.id = r.problem_set_id " + where + "ORDER BY r.id",
             () if run_id is None else (run_id,),
         )
-        keys = ("id", "problem_set", "model", "protocol", "samples", "status", "started_at", "input_tokens",
+        keys = ("id", "problem_set", "model", "protocol", "samples", "status", "error", "started_at", "input_tokens",
                 "output_tokens", "score", "points")
         return [dict(zip(keys, row)) for row in rows.fetchall()]
 
     def link_submission(self, submission_id: int, run_id: int) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute("UPDATE submissions SET run_id = ? WHERE id = ?", (run_id, submission_id))
 
     def cached_response(self, key: str) -> dict | None:
@@ -339,13 +504,13 @@ class Store:
         return dict(zip(("text", "stop_reason", "input_tokens", "output_tokens"), row)) if row else None
 
     def save_response(self, key: str, text: str, stop_reason: str, input_tokens: int, output_tokens: int) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?)",
                             (key, text, stop_reason, input_tokens, output_tokens, _now()))
 
     def record_call(self, run_id: int, sample: int, step: str, key: str, cached: bool, input_tokens: int,
                     output_tokens: int, stop_reason: str) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO run_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             (run_id, sample, step, key, int(cached), input_tokens, output_tokens, stop_reason))
 
@@ -360,11 +525,11 @@ class Store:
         return [dict(zip(keys, row)) for row in rows.fetchall()]
 
     def save_trace(self, submission_id: int, turns: list[dict]) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute("UPDATE submissions SET trace = ? WHERE id = ?", (json.dumps(turns), submission_id))
 
     def save_human_verdicts(self, submission_id: int, annotations: list[dict]) -> None:
-        with self.db:
+        with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO human_verdicts VALUES (?, ?, ?, ?, ?)",
                 [(submission_id, a["part_id"], a["verdict"], json.dumps(a["tags"]), a["comment"]) for a in annotations],
@@ -398,7 +563,7 @@ class Store:
         one). verdict None voids the last human verdict. All or nothing; returns the stored events."""
         stamp = _now()
         stored = []
-        with self.db:
+        with self.transaction():
             for event in events:
                 old = self.db.execute(
                     "SELECT verdict, score FROM final_verdicts WHERE submission_id = ? AND part_id = ?",
@@ -484,7 +649,7 @@ class Store:
 
     def save_rubric_item(self, problem_set_id: str, part_id: str, item_id: str, text: str, points: float,
                          position: int) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO rubric_items VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (problem_set_id, part_id, item_id, text, points, position, _now()))
 
@@ -495,7 +660,7 @@ class Store:
         return [row[0] for row in rows.fetchall()]
 
     def use_comment(self, problem_set_id: str, part_id: str, text: str, times: int = 1) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute(
                 "INSERT INTO review_comments VALUES (?, ?, ?, ?, ?) ON CONFLICT (problem_set_id, part_id, text) "
                 "DO UPDATE SET uses = uses + excluded.uses, last_used_at = excluded.last_used_at",
@@ -510,7 +675,7 @@ class Store:
 
     def save_verdicts(self, submission_id: int, verdicts: list[Verdict]) -> None:
         stamp = _now()
-        with self.db:
+        with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -586,8 +751,10 @@ class Store:
         """Every submission with its score over the verdicts of record (a person's where one was given)."""
         rows = self.db.execute(
             "SELECT s.id, s.name, p.title, s.created_at, s.model, s.protocol, s.sample, COALESCE(SUM(v.score), 0), "
-            "COALESCE(SUM(v.points), 0), COUNT(v.part_id) FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id "
+            "COALESCE(SUM(v.points), 0), COUNT(v.part_id), s.run_id FROM submissions s "
+            "JOIN problem_sets p ON p.id = s.problem_set_id "
             "LEFT JOIN final_verdicts v ON v.submission_id = s.id GROUP BY s.id ORDER BY s.id"
         )
-        keys = ("id", "name", "problem_set", "created_at", "model", "protocol", "sample", "score", "points", "graded_parts")
+        keys = ("id", "name", "problem_set", "created_at", "model", "protocol", "sample", "score", "points", "graded_parts",
+                "run_id")
         return [dict(zip(keys, row)) for row in rows.fetchall()]

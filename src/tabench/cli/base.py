@@ -2,6 +2,7 @@ from __future__ import annotations
 
 """The command line: thin. Errors become one line and exit status 2 here, and only here."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -17,18 +18,27 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Grade written answers to course problem sets against the official solutions.",
 )
-console = Console()
+# Text from answers, names, documents and transcripts is data: no console reads Rich markup in it ("[/red]" prints
+# as written) or colours it by guesswork. Styling is given explicitly, as Text styles.
+console = Console(markup=False, highlight=False)
+errors = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 
 def _fail(err: TabenchError) -> None:
-    Console(stderr=True).print(f"tabench: error: {err}", markup=False, highlight=False, soft_wrap=True)
+    errors.print(f"tabench: error: {err}")
     raise typer.Exit(err.exit_code)
 
 
 def warn(lines: list[str]) -> None:
     """Warnings from the application layer, one line each on stderr."""
     for line in lines:
-        Console(stderr=True).print(f"tabench: warning: {line}", markup=False, highlight=False, soft_wrap=True)
+        errors.print(f"tabench: warning: {line}")
+
+
+def note(lines: list[str]) -> None:
+    """What the user should know about what happens next (a resumed run), one line each on stderr."""
+    for line in lines:
+        errors.print(f"tabench: {line}")
 
 
 def _write_or_print(text: str, output: Optional[Path]) -> None:
@@ -67,5 +77,17 @@ def _root(
     pass
 
 
+# Set when the program should end without Python's slow clean-up: a run stopped by Ctrl-C may leave a request
+# hanging in a worker thread, and unloading every module takes seconds on a busy machine.
+exit_at_once = False
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        if not exit_at_once:
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(done.code if isinstance(done.code, int) else 1)

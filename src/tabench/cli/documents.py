@@ -12,7 +12,7 @@ import typer
 from .. import app as application
 from ..errors import TabenchError
 from ..model import problem_set_schema
-from .base import _fail, _write_or_print, app
+from .base import _fail, _write_or_print, app, warn
 from .show import print_import, print_index
 
 @app.command(rich_help_panel="Pipeline")
@@ -28,6 +28,7 @@ def ingest(
     The JSON (--json, -o) also carries the SymPy form of each reference expression that parses."""
     try:
         problem_set = application.load_key(document, parsed_forms=output is not None or as_json)
+        warn(application.key_warnings(problem_set))
         if output is not None:
             _write_or_print(problem_set.model_dump_json(indent=2), output)
         elif as_json:

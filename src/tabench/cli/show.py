@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -42,7 +44,7 @@ def print_verdicts(verdicts: list[Verdict], problem_set: ProblemSet, title: str)
         table.add_column(column, overflow="fold")
     for v in verdicts:
         style = STYLES[v.verdict]
-        table.add_row(v.part_id, f"[{style}]{BADGES[v.verdict]} {v.verdict}[/{style}]", f"{v.score:g}/{v.points:g}",
+        table.add_row(v.part_id, Text(f"{BADGES[v.verdict]} {v.verdict}", style=style), f"{v.score:g}/{v.points:g}",
                       v.method, short(v.extracted, 30), short(v.rationale + (f" [{', '.join(v.tags)}]" if v.tags else ""), 60))
     console.print(table)
     print_summary(summarize(verdicts, problem_set))
@@ -119,3 +121,51 @@ def print_import(imported, title: str) -> None:
             f"{entry.how}); correct it with --map \"block {entry.number}=PART\" if it is wrong")
     for note in imported.notes:
         say(note)
+
+
+def print_compact(columns: list[tuple[str, str, bool]], rows: list[list[str]]) -> None:
+    """A table with one line per row at any width, 80 columns too: (header, justify, flexible) per column.
+    Fixed columns (ids, numbers, dates) are shown whole; flexible ones share the rest of the width, the
+    longest giving way first, and end in an ellipsis when cut (--json has everything)."""
+    natural = [max([cell_len(header)] + [cell_len(row[i]) for row in rows]) for i, (header, _, _) in enumerate(columns)]
+    flexible = [i for i, (_, _, flex) in enumerate(columns) if flex]
+    room = console.width - _GAP * (len(columns) - 1) - 2 - sum(w for i, w in enumerate(natural) if i not in flexible)
+    widths = dict(zip(flexible, _share(sorted((natural[i], i) for i in flexible), room)))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    for i, (header, justify, flex) in enumerate(columns):
+        table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis",
+                         width=widths[i] if flex else natural[i])
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+_GAP = 3  # columns between two columns of a SIMPLE_HEAD table with padding 1
+
+
+def _share(wanted: list[tuple[int, int]], room: int, least: int = 6) -> list[int]:
+    """Widths for columns that want (width, index), smallest first, within `room`: each takes what it wants
+    up to an equal share of what is left."""
+    widths = {}
+    for position, (width, index) in enumerate(wanted):
+        fair = max(least, room // (len(wanted) - position))
+        widths[index] = min(width, fair)
+        room -= widths[index]
+    return [widths[index] for _, index in sorted(wanted, key=lambda pair: pair[1])]
+
+
+def short_date(stamp: str | None) -> str:
+    """'2026-11-24T01:35:40+00:00' -> '11-24 01:35' (month-day hour:minute, UTC, as stored)."""
+    if not stamp:
+        return ""
+    day, _, clock = stamp.partition("T")
+    return f"{day[5:]} {clock[:5]}".strip()
+
+
+def tokens(count: int) -> str:
+    """A token count in at most five characters: 950, 12.3k, 4.1M."""
+    if count < 1000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k" if count < 100_000 else f"{count // 1000}k"
+    return f"{count / 1_000_000:.1f}M"

@@ -2,50 +2,92 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from .. import input_checks
 from ..errors import InputError, ParseError
 from ..model import ProblemSet
 from .latex import MAX_CHARS as LATEX_MAX_CHARS
 from .latex import parse_latex
 from .markdown import parse_markdown
 
-MAX_BYTES = 20 * 1024 * 1024
 NOTEBOOK_MAX_BYTES = 100 * 1024 * 1024  # outputs (dropped) can be most of a notebook
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".mmd", ""}
+CHUNK = 1 << 20  # bytes read at a time
 
 
 def read_text(path: str | Path, what: str = "document", max_bytes: int | None = None) -> str:
-    """The file's text, or an InputError that says what is wrong and what to do."""
+    """The file's text, or an InputError that says what is wrong and what to do.
+
+    Only regular files are read (a device such as /dev/zero, a FIFO or a socket is refused before it is opened),
+    in bounded chunks up to the size limit for `what` (see input_checks.MAX_BYTES)."""
     path = Path(path)
-    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
-    if not path.exists():
-        raise InputError(f"{path}: no such file; check the path")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; give the {what} file inside it")
+    limit = input_checks.max_bytes(what) if max_bytes is None else max_bytes
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for a {what}; split it"
-            )
-        data = path.read_bytes()
-    except PermissionError:
-        raise InputError(f"{path}: cannot be read (permission denied); check its permissions") from None
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path") from None
     except OSError as err:
-        raise InputError(f"{path}: cannot be read ({err.strerror}); check the file") from None
+        raise InputError(f"{path}: cannot be read ({err.strerror}); check the path") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder; give the {what} file inside it")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: is not a regular file (a device, pipe or socket); give a saved {what} file")
+    data = _read_bounded(path, limit, what)
     if not data.strip():
-        raise InputError(f"{path}: the file is empty; give a {what} with content")
+        raise InputError(f"{path}: the file is empty; give {_article(what)} {what} with content")
     if b"\x00" in data[:8192]:
         raise InputError(f"{path}: looks like a binary file, not text; give a Markdown, text or JSON {what}")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(
             f"{path}: not UTF-8 text (bad byte at offset {err.start}); save it as UTF-8 and try again"
         ) from None
+    if text.lstrip()[:1] in ("{", "["):
+        input_checks.check_json_depth(text, str(path))
+    return text
+
+
+def _read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """At most `limit` bytes; an InputError as soon as the file turns out larger (whatever its size claims)."""
+    def too_big(size: str) -> InputError:
+        return InputError(f"{path}: {size} is over the {limit / 1e6:.3g} MB limit for {_article(what)} {what}; split it")
+
+    try:
+        # O_NONBLOCK: should the path have become a FIFO since it was checked, opening it does not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except PermissionError:
+        raise InputError(f"{path}: cannot be read (permission denied); check its permissions") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror}); check the file") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{path}: is not a regular file (a device, pipe or socket); give a saved {what} file")
+        if os.fstat(fd).st_size > limit:
+            raise too_big(f"{os.fstat(fd).st_size / 1e6:.1f} MB")
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, min(CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise too_big(f"more than {limit / 1e6:.3g} MB")
+        return b"".join(chunks)
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror}); check the file") from None
+    finally:
+        os.close(fd)
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def load_problem_set(path: str | Path) -> ProblemSet:

@@ -32,6 +32,10 @@ class ProviderError(TabenchError):
         self.status = status  # the HTTP status, when the server answered with one
 
 
+class CannotConnect(ProviderError):
+    """The server could not be reached (refused, unreachable, dropped before replying)."""
+
+
 class Provider(Protocol):
     """A model behind one call. With `schema` (a JSON schema), the reply's text is a JSON object that the provider
     asked the model to follow through its structured output (a judge's reply)."""
@@ -104,7 +108,7 @@ def sdk_errors(sdk, name: str, key_hint: str):
     except sdk.APITimeoutError:
         raise ProviderError(f"{name}: the request timed out", True) from None
     except sdk.APIConnectionError:
-        raise ProviderError(f"{name}: cannot connect (is the server up? check --base-url)", True) from None
+        raise CannotConnect(f"{name}: cannot connect (is the server up? check --base-url)", True) from None
     except (sdk.APIResponseValidationError, ValueError) as err:
         raise ProviderError(f"{name}: malformed response ({type(err).__name__})", True) from None
 

@@ -11,8 +11,9 @@ GEMINI_OPENAI_URL = "https://generativelanguage.googleapis.com/v1beta/openai/"
 KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "google": "GEMINI_API_KEY"}
 
 
-def get_provider(spec: str, base_url: str | None = None, http_client=None, environ=None):
-    """A provider for `spec`; ProviderError with the fix when the name, key or SDK is missing."""
+def get_provider(spec: str, base_url: str | None = None, http_client=None, environ=None, timeout: float = 120.0):
+    """A provider for `spec`; ProviderError with the fix when the name, key or SDK is missing. `timeout` bounds
+    each request in seconds (HTTP providers)."""
     environ = os.environ if environ is None else environ
     family, _, model = spec.partition("/")
     if not model:
@@ -35,8 +36,8 @@ def get_provider(spec: str, base_url: str | None = None, http_client=None, envir
     if family == "anthropic":
         from .anthropic_api import Anthropic
 
-        return Anthropic(spec, model, key, base_url, http_client)
+        return Anthropic(spec, model, key, base_url, http_client, timeout=timeout)
     from .openai_compatible import OpenAICompatible
 
     url = base_url or (GEMINI_OPENAI_URL if family == "google" else None)
-    return OpenAICompatible(spec, model, key, url, http_client, key_variable=variable)
+    return OpenAICompatible(spec, model, key, url, http_client, timeout=timeout, key_variable=variable)
