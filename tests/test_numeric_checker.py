@@ -4,7 +4,8 @@ import pytest
 
 from tabench.checkers.numeric import check_numeric
 from tabench.model import Blank, Number
-from tabench.quantities import NotANumber, evaluate, final_quantity
+from tabench.read.numbers import NotANumber, TooLarge, evaluate
+from tabench.read.quantities import final_quantity
 
 
 def blank(value, unit=None, accepts=(), rel_tol=1e-9, abs_tol=0.0):

@@ -3,7 +3,7 @@
 import pytest
 
 from tabench.checkers.symbolic import check_expression
-from tabench.expressions import final_expression
+from tabench.read.expressions import final_expression
 from tabench.model import Blank
 
 

@@ -1,6 +1,7 @@
-"""Check-box choices: read them from a prompt or a solution, and find the marked ones (pure).
+"""Choices in a prompt or a solution: groups of check boxes and lettered options, and which are marked (pure).
 
-Boxes are already canonical here (ingest/normalize.py): ☐ empty, ☒ marked.
+Boxes are already canonical here (ingest/normalize.py): ☐ empty, ☒ marked. What an answer picks is read in
+picks.py.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .latex import math_spans, strip_markup
-from .model import Choice
+from ..model import Choice
+from .math import math_spans, strip_markup
 
 BOX = re.compile(r"[☐☒]")
 _LABEL = re.compile(r"^\s*(?:\*\*([A-Za-z0-9])\*\*|\(([A-Za-z0-9])\)|([A-Z])[.)])(?=\s|$)")
