@@ -86,11 +86,13 @@ def regions(text: str) -> tuple[Region, ...]:
             span = picked[-1]
             first = span
             for earlier in reversed(spans[: spans.index(span)]):  # '$1$ and $2$ and $3$' is one answer
-                if not LIST_JOIN.match(text[earlier.end : first.start]):
+                if earlier.display != span.display or not LIST_JOIN.match(text[earlier.end : first.start]):
                     break
                 first = earlier
-            tail = _SENTENCE_END.search(text, span.end, min(len(text), span.end + 40))
-            end = tail.start() if tail else min(len(text), span.end + 40)
+            later = [s.start for s in spans if s.start >= span.end]
+            limit = min([len(text), span.end + 40] + later)
+            tail = _SENTENCE_END.search(text, span.end, limit)
+            end = tail.start() if tail else limit
             found.append(Region(text[first.start : max(end, span.end)], how, first.start))
     last = _last_line(text, checks)
     if last is not None:
