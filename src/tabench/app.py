@@ -52,19 +52,20 @@ class Graded:
 
 
 def grade_file(key: str | Path, answers: str | Path, *, submission: str | None = None, model: str | None = None,
-               protocol: str | None = None, store: bool = True) -> Graded:
-    """Grade an answers file (or a transcript, imported first) against the key, and store the results."""
+               protocol: str | None = None, store: bool = True, tolerance: float | None = None) -> Graded:
+    """Grade an answers file (or a transcript, imported first) against the key, and store the results.
+    `tolerance`: a relative tolerance for numbers whose key sets none of its own."""
     problem_set = load_problem_set(key)
     submissions = load_submissions(answers, problem_set, default_name=submission)
     for item in submissions:
         item.model = model or item.model
         item.protocol = protocol or item.protocol
-    verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store)
+    verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store, tolerance=tolerance)
     return Graded(problem_set, submissions, verdicts, warnings)
 
 
 def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
-                    store: bool = True) -> tuple[list[Verdict], list[str]]:
+                    store: bool = True, tolerance: float | None = None) -> tuple[list[Verdict], list[str]]:
     """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored."""
     verdicts: list[Verdict] = []
     warnings: list[str] = []
@@ -77,7 +78,7 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
             if unknown:
                 warnings.append(f"{submission.name}: answers for parts the key does not have were kept but not "
                                 f"graded: {' '.join(unknown[:10])}")
-            graded = grade_answers(problem_set, submission.answers, submission=submission.name)
+            graded = grade_answers(problem_set, submission.answers, submission=submission.name, tolerance=tolerance)
             if db:
                 submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
                 db.save_verdicts(submission_id, graded)
@@ -92,6 +93,32 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
         if db:
             db.close()
     return verdicts, warnings
+
+
+@dataclass
+class Checked:
+    """What `tabench check FILE` produced: a result per pair in input order, and agreement with the labels the
+    rows carry (None when they carry none)."""
+
+    results: list
+    agreement: dict | None = None
+
+
+def check_file(path: str | Path, tolerance: float | None = None) -> Checked:
+    """Check every (reference, answer) pair of a JSON Lines file (see checkfile.read_pairs)."""
+    from .check import check
+    from .checkfile import read_pairs
+
+    pairs = read_pairs(read_text(path, what="pairs file"), str(path))
+    results = [check(p.gold, p.answer, p.kind, p.precision, tolerance=tolerance, id=p.id) for p in pairs]
+    labelled = [(pair, result) for pair, result in zip(pairs, results) if pair.expected is not None]
+    agreement = None
+    if labelled:
+        said = [(pair.expected, result.verdict == "correct", result.verdict == "needs_review") for pair, result in labelled]
+        agreement = {"labelled": len(said), "agree": sum(label == equal for label, equal, _ in said),
+                     "called_equal_labelled_not": sum(equal and not label for label, equal, _ in said),
+                     "undecided": sum(undecided for _, _, undecided in said)}
+    return Checked(results, agreement)
 
 
 def stored_submissions() -> list[dict]:

@@ -29,7 +29,9 @@ class CheckResult:
     id: str | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """{"id", "verdict", "score", "method", "rationale", "extracted", "kind", "tags"}, in that order."""
+        data = asdict(self)
+        return {key: data[key] for key in ("id", "verdict", "score", "method", "rationale", "extracted", "kind", "tags")}
 
 
 def check(gold: str, answer: str, kind: Kind | None = None, precision: int | None = None, *,

@@ -7,6 +7,7 @@ grader are kept out of it, tagged (`hidden_text`, `prompt_injection`) and quoted
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping
 
 from .checkers import Check, checker_for, run_checker
@@ -78,18 +79,22 @@ def check_blank(piece: str | None, blank, **options) -> Check:
 def without_own_label(text: str, part: Part) -> str:
     """The answer without the part's own label at its start (`**(a)** Scenario 3`, `7.a:`, `Part (a):`): the
     label names the part, it is not a choice or a value."""
-    forms = [re.escape(part.id) + r"(?![\w])"]
-    if part.label:
-        label = re.escape(part.label)
-        forms += [rf"\({label}\)", rf"{label}[.):](?=\s)"]
-        if "." in part.id:
-            question = re.escape(part.id.split(".")[0])
-            forms.append(rf"{question}\s*\({label}\)")
-    pattern = rf"^\s*(?:#+\s*)?(?:\*\*|__)?\s*(?:part\s+|question\s+|q)?(?:{'|'.join(forms)})\s*(?:\*\*|__)?\s*[:.\-–]?\s*(?:\*\*|__)?"
-    match = re.match(pattern, text, re.I)
+    match = _own_label(part.id, part.label).match(text)
     if match and text[match.end() :].strip():
         return text[match.end() :]
     return text
+
+
+@lru_cache(maxsize=4096)
+def _own_label(part_id: str, label: str | None) -> re.Pattern:
+    forms = [re.escape(part_id) + r"(?![\w])"]
+    if label:
+        escaped = re.escape(label)
+        forms += [rf"\({escaped}\)", rf"{escaped}[.):](?=\s)"]
+        if "." in part_id:
+            forms.append(rf"{re.escape(part_id.split('.')[0])}\s*\({escaped}\)")
+    return re.compile(rf"^\s*(?:#+\s*)?(?:\*\*|__)?\s*(?:part\s+|question\s+|q)?(?:{'|'.join(forms)})\s*(?:\*\*|__)?\s*[:.\-–]?\s*"
+                      r"(?:\*\*|__)?", re.I)
 
 
 def _combine(checks: list[tuple[str, Check]], points: float, part: Part, submission: str) -> Verdict:

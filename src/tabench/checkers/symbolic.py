@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import worker
 from ..model import Blank, Number
@@ -30,10 +31,12 @@ def _numbers_decide(gold: str, answer: str, tolerance: float | None, precision: 
     return matches(answer_value, written, key, default_rel_tol=tolerance)
 
 
-def compare_expressions(reference: str, items: tuple[str, ...], blank: Blank, tolerance: float | None,
-                        precision: int | None) -> tuple[str, str]:
-    """("equal" | "different" | "unparsed" | "too_complex", how) for one reference against the answer's items."""
-    notation = notation_for(reference, blank.log_base)
+@lru_cache(maxsize=65536)
+def compare_expressions(reference: str, items: tuple[str, ...], log_base: int | None = None, tolerance: float | None = None,
+                        precision: int | None = None) -> tuple[str, str]:
+    """("equal" | "different" | "unparsed" | "too_complex", how) for one reference against the answer's items
+    (cached: a class's answers repeat)."""
+    notation = notation_for(reference, log_base)
     gold = (normalise(reference, notation),)
     answer = tuple(normalise(item, notation) for item in items)
     for latex in gold + answer:
@@ -63,7 +66,7 @@ def check_expression(answer: str, blank: Blank, *, tolerance: float | None = Non
     shown = ", ".join(items)
     undecided = None
     for reference in [blank.latex, *blank.accepts]:
-        result, how = compare_expressions(reference, items, blank, tolerance, precision)
+        result, how = compare_expressions(reference, items, blank.log_base, tolerance, precision)
         if result == "equal":
             phrase = "is equivalent to the key" if reference == blank.latex else "matches an accepted form"
             return Check("correct", 1.0, "symbolic", f"{shown[:120]} {phrase} ({how})", shown)
@@ -77,9 +80,9 @@ def check_expression(answer: str, blank: Blank, *, tolerance: float | None = Non
     wrong = Check("incorrect", 0.0, "symbolic", f"{shown[:120]} is not equivalent to {blank.latex[:120]}", shown, ("wrong_value",))
     return apply_rules(
         blank, "symbolic", shown, wrong,
-        is_value=lambda value: compare_expressions(value, items, blank, tolerance, precision)[0] == "equal",
-        is_opposite=lambda: compare_expressions(f"-\\left({_right_side(blank.latex)}\\right)", items, blank, tolerance,
-                                                precision)[0] == "equal")
+        is_value=lambda value: compare_expressions(value, items, blank.log_base, tolerance, precision)[0] == "equal",
+        is_opposite=lambda: compare_expressions(f"-\\left({_right_side(blank.latex)}\\right)", items, blank.log_base,
+                                                tolerance, precision)[0] == "equal")
 
 
 def _right_side(latex: str) -> str:

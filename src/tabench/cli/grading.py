@@ -33,13 +33,15 @@ def grade(
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
     model: Optional[str] = typer.Option(None, "--model", help="Who answered (recorded for reports and comparisons)."),
     protocol: Optional[str] = typer.Option(None, "--protocol", help="How the model was asked: whole, interactive, per-part."),
+    tolerance: Optional[float] = typer.Option(None, "--tolerance", min=0.0,
+                                              help="Relative tolerance for numbers whose key sets none of its own."),
 ) -> None:
     """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME).
 
     JSON Lines rows may also carry "model", "protocol" and "sample"; `tabench compare` groups by them."""
     try:
         graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
-                                        store=not no_store)
+                                        store=not no_store, tolerance=tolerance)
     except TabenchError as err:
         _fail(err)
     warn(graded.warnings)

@@ -7,6 +7,7 @@ picks.py.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..model import Choice
@@ -146,6 +147,7 @@ def _repair_norms(cell: str) -> str:
     return re.sub(r"\$(.+?)\$", lambda m: "$" + _NORM_BAR.sub(r"\\|", m.group(1)) + "$", cell)
 
 
+@lru_cache(maxsize=16384)
 def normalise_choice_text(text: str) -> str:
     text = strip_markup(text).lower()
     text = re.sub(r"[\s$]+", "", text)

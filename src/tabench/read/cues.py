@@ -1,40 +1,133 @@
 """Cue phrases as tables (pure): what commits to a final answer, what concludes a derivation, what negates
 a value, what only checks one, what restates one, what makes a number approximate. Each row: (name,
-pattern, example). The key (strict) and the grader (lenient) read with the same tables.
+pattern, [trigger words,] example). The key (strict) and the grader (lenient) read with the same tables.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+class PhraseTable:
+    """Rows of (name, pattern, trigger words, example), matched fast: the lower-cased text is scanned once for the
+    trigger words of every table (each row's pattern holds one of its row's triggers), then a table's full
+    patterns run only in a window around each of its triggers found. A text with no trigger costs that one scan."""
+
+    WINDOW = 80
+    _all: list["PhraseTable"] = []
+    _scanner: tuple[re.Pattern, dict[str, tuple[int, ...]]] | None = None
+
+    def __init__(self, rows, flags: int = re.I) -> None:
+        self.rows = rows
+        self.pattern = re.compile("|".join(f"(?:{pattern})" for _, pattern, _, _ in rows), flags)
+        self.triggers = frozenset(word for _, _, triggers, _ in rows for word in triggers)
+        self.index = len(PhraseTable._all)
+        PhraseTable._all.append(self)
+        PhraseTable._scanner = None
+
+    def finditer(self, text: str):
+        hits = _trigger_hits(text)
+        if hits is None:  # a character whose lower case is longer: scan it all
+            yield from self.pattern.finditer(text)
+            return
+        windows: list[list[int]] = []
+        for start, end in hits.get(self.index, ()):
+            start, end = max(0, start - self.WINDOW), min(len(text), end + self.WINDOW)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        last_end = -1
+        for start, end in windows:
+            for match in self.pattern.finditer(text, start, end):
+                if match.start() >= last_end:
+                    last_end = match.end()
+                    yield match
+
+    def search(self, text: str):
+        return next(self.finditer(text), None)
+
+    def triggered(self, text: str) -> bool:
+        """Does `text` hold one of this table's trigger words (so that a row may match)?"""
+        hits = _trigger_hits(text)
+        return hits is None or self.index in hits
+
+
+@lru_cache(maxsize=4096)
+def _trigger_hits(text: str) -> dict[int, list[tuple[int, int]]] | None:
+    """Where each table's trigger words occur in `text` (one scan for all tables); None when lower-casing changes
+    the text's length."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    if PhraseTable._scanner is None:
+        owners: dict[str, list[int]] = {}
+        for table in PhraseTable._all:
+            for word in table.triggers:
+                owners.setdefault(word, []).append(table.index)
+        PhraseTable._scanner = (re.compile(_trie(set(owners))), {w: tuple(i) for w, i in owners.items()})
+    scanner, owners = PhraseTable._scanner
+    hits: dict[int, list[tuple[int, int]]] = {}
+    for match in scanner.finditer(lowered):
+        for index in owners.get(match.group(0), ()):
+            hits.setdefault(index, []).append((match.start(), match.end()))
+    return hits
+
+
+def _trie(words: set[str]) -> str:
+    """A regex matching any of `words`, shaped as a trie so that a position fails at its first character."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            return f"(?:{'|'.join(branches)})?" if branches else ""
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(tree)
+
 
 FINAL_CUES = (
-    ("final_answer", r"final (?:answer|result)s?(?:\s+(?:is|are|would be))?", "Final answer: 20"),
-    ("answer_label", r"(?<![\w])answers?\s*[:：=]|(?m:^[ \t>#*_-]*answers?\b)", "Answer: 20"),
-    ("answer_is", r"the (?:correct |right |final )?answers? (?:is|are|would be|should be|comes to|equals)", "The answer is 20."),
+    ("final_answer", r"final (?:answer|result)s?(?:\s+(?:is|are|would be))?", ("final",), "Final answer: 20"),
+    ("answer_label", r"(?<![\w])answers?\s*[:：=]|(?m:^[ \t>#*_-]*answers?\b)", ("answer",), "Answer: 20"),
+    ("answer_is", r"the (?:correct |right |final )?answers? (?:is|are|would be|should be|comes to|equals)", ("answer",),
+     "The answer is 20."),
     ("selection", r"selection\s*[:：]|\bi (?:choose|select|pick)\b|(?:correct|chosen|selected) (?:options?|choices?|answers?) (?:is|are)"
-                  r"|(?:options?|choices?) selected\s*[:：]|gradient contributors\s*[:：]", "Selection: Curve (b)"),
-    ("result", r"(?<![\w])result\s*[:：]", "Result: 50 ns"),
-    ("es", r"respuesta final|la respuesta (?:es|correcta es)", "Respuesta final: 20"),
-    ("fr", r"r[ée]ponse finale|la (?:bonne )?r[ée]ponse est", "Réponse finale : 20"),
-    ("de", r"endergebnis|die (?:richtige )?antwort (?:ist|lautet)|antwort\s*[:：]", "Die Antwort ist 20"),
-    ("pt", r"resposta final|a resposta (?:é|correta é)", "Resposta final: 20"),
-    ("it", r"risposta finale|la risposta (?:è|corretta è)", "Risposta finale: 20"),
-    ("ru", r"окончательный ответ|ответ\s*[:：]", "Ответ: 20"),
-    ("zh", r"最终答案|答案(?:是|为|[:：])", "最终答案：20"),
-    ("ja", r"最終的な答え|答え(?:は|[:：])", "答えは20"),
-    ("ko", r"최종 답|정답(?:은|[:：])", "정답: 20"),
+                  r"|(?:options?|choices?) selected\s*[:：]|gradient contributors\s*[:：]",
+     ("selection", "choose", "select", "pick", "correct", "chosen", "contributors"), "Selection: Curve (b)"),
+    ("result", r"(?<![\w])result\s*[:：]", ("result",), "Result: 50 ns"),
+    ("es", r"respuesta final|la respuesta (?:es|correcta es)", ("respuesta",), "Respuesta final: 20"),
+    ("fr", r"r[ée]ponse finale|la (?:bonne )?r[ée]ponse est", ("réponse", "reponse"), "Réponse finale : 20"),
+    ("de", r"endergebnis|die (?:richtige )?antwort (?:ist|lautet)|antwort\s*[:：]", ("endergebnis", "antwort"),
+     "Die Antwort ist 20"),
+    ("pt", r"resposta final|a resposta (?:é|correta é)", ("resposta",), "Resposta final: 20"),
+    ("it", r"risposta finale|la risposta (?:è|corretta è)", ("risposta",), "Risposta finale: 20"),
+    ("ru", r"окончательный ответ|ответ\s*[:：]", ("ответ",), "Ответ: 20"),
+    ("zh", r"最终答案|答案(?:是|为|[:：])", ("答案",), "最终答案：20"),
+    ("ja", r"最終的な答え|答え(?:は|[:：])", ("答え",), "答えは20"),
+    ("ko", r"최종 답|정답(?:은|[:：])", ("최종", "정답"), "정답: 20"),
 )
 
 CONCLUSION_CUES = (
-    ("therefore", r"(?<![\w])(?:therefore|thus|hence|consequently)(?![\w])|∴|\\therefore", "Therefore $x = 5$."),
+    ("therefore", r"(?<![\w])(?:therefore|thus|hence|consequently)(?![\w])|∴|\\therefore",
+     ("therefore", "thus", "hence", "consequently", "∴"), "Therefore $x = 5$."),
     ("so", r"(?<![\w])so(?:,)?\s+(?:the|we|it|in total|that|there|our|this|its|overall)(?![\w])|,\s*so(?![\w])|(?<![\w])so\s*(?=[$\\\d])",
+     ("so ", "so,", "so\t", "so\n", ", so", "so$", "so\\", "so0", "so1", "so2", "so3", "so4", "so5", "so6", "so7", "so8", "so9"),
      "so the total is $\\mathbf{24}$"),
     ("total", r"(?<![\w])(?:in total|the total (?:is|comes to|number is)|in all|altogether|overall|totals?\s*[:=])(?![\w])",
-     "in total 24 operations"),
-    ("gives", r"(?<![\w])(?:gives|giving|we get|we obtain|we find|yielding|yields|finally|"
-              r"resulting in)(?![\w])|=>|⇒|\\Rightarrow|\\implies", "which gives $t = 50$ ns"),
+     ("total", "in all", "altogether", "overall"), "in total 24 operations"),
+    ("gives", r"(?<![\w])(?:gives|giving|we get|we obtain|we find|yielding|yields|finally|resulting in)(?![\w])|=>|⇒|\\Rightarrow|\\implies",
+     ("giv", "we get", "we obtain", "we find", "yield", "finally", "resulting in", "=>", "⇒", "\\rightarrow", "\\implies"),
+     "which gives $t = 50$ ns"),
     ("other_languages", r"(?<![\w])(?:por lo tanto|entonces|por tanto|donc|ainsi|also|daher|somit|portanto|quindi|"
-                        r"поэтому|следовательно)(?![\w])|所以|因此|故|よって|したがって|따라서", "por lo tanto, 20"),
+                        r"поэтому|следовательно)(?![\w])|所以|因此|故|よって|したがって|따라서",
+     ("por lo tanto", "entonces", "por tanto", "donc", "ainsi", "also", "daher", "somit", "portanto", "quindi", "поэтому",
+      "следовательно", "所以", "因此", "故", "よって", "したがって", "따라서"), "por lo tanto, 20"),
 )
 
 NEGATION = (
@@ -67,8 +160,8 @@ def _alternation(table) -> str:
     return "|".join(f"(?:{pattern})" for _, pattern, _ in table)
 
 
-FINAL_CUE = re.compile(_alternation(FINAL_CUES), re.I)
-CONCLUSION_CUE = re.compile(_alternation(CONCLUSION_CUES), re.I)
+FINAL_CUE = PhraseTable(FINAL_CUES)
+CONCLUSION_CUE = PhraseTable(CONCLUSION_CUES)
 # A negation governs the value right after it: no other number, no sentence end in between.
 NEGATED = re.compile(rf"(?:{_alternation(NEGATION)})[^\d.!?;。\n]{{0,24}}$", re.I)
 CHECK_START = re.compile(rf"^[\s>*#_(\[-]*(?:\d+[.)]\s*)?(?:{_alternation(CHECK_LINES)})(?![\w])", re.I)

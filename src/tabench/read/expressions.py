@@ -105,29 +105,43 @@ def notation_for(reference: str, log_base: int | None = None) -> Notation:
     return Notation(identity=identity, log_base=log_base)
 
 
-def normalise(latex: str, notation: Notation) -> str:
-    """Deep-learning and physics notation into what SymPy reads the same way on both sides (table above)."""
+_NOTATION_STEPS = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+    (r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|textstyle)(?![A-Za-z])", ""),
+    (r"\\(?:mathrm|text|operatorname|textrm)\s*\{\s*e\s*\}", "e"),
+    (r"\\(?:mathbf|boldsymbol|bm|vec|mathbfit|mathit|mathsf|overrightarrow)\s*\{([^{}]*)\}", r" \1"),
+    (r"\\(?:mathbf|boldsymbol|bm|vec)\s*(\\?[A-Za-z])", r"\1"),
+    (r"(\d(?:\.\d+)?)[eE]([-+]?\d+)(?![\w])", r"\1\\times 10^{\2}"),
+    (r"\\odot|\\ast(?![A-Za-z])", r"\\cdot "),
+))
+_AFTER_NORMS = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+    (r"\^\s*\(([^()]*)\)", r"^{(\1)}"),  # x^(0) is x^{(0)}, a label
+    (r"\\ell(?![A-Za-z])", "l"),
+    (r"\^\s*\{\s*\(([^{}()]*)\)\s*(\\top|T|\\intercal)?\s*\}", None),  # labels: x^{(0)} -> x_{0}
+    (r"\^\s*(?:\{\s*(?:\\top|T|\\intercal|\\mathsf\{T\})\s*\}|\\top|\\intercal|T(?![A-Za-z]))", r"_{T}"),
+    (r"_\{([^{}]*),([^{}]*)\}", r"_{\1\2}"),
+    (r"\\gamma(?![A-Za-z])", r"\\mathrm{gam}"),
+))
+_IDENTITY = re.compile(r"(?<![\\A-Za-z_{])I(?![A-Za-z_])")
+_LOG = re.compile(r"\\log(?![A-Za-z_])")
+
+
+@lru_cache(maxsize=32768)
+def _notation_steps(latex: str) -> str:
     text = _DOUBLED.sub(r"\\", latex)
     text = clean_latex(text)
-    text = re.sub(r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|textstyle)(?![A-Za-z])", "", text)
-    text = re.sub(r"\\(?:mathrm|text|operatorname|textrm)\s*\{\s*e\s*\}", "e", text)
-    text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|mathbfit|mathit|mathsf|overrightarrow)\s*\{([^{}]*)\}", r" \1", text)
-    text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(\\?[A-Za-z])", r"\1", text)
-    text = re.sub(r"(\d(?:\.\d+)?)[eE]([-+]?\d+)(?![\w])", r"\1\\times 10^{\2}", text)
-    text = text.replace("\\odot", "\\cdot").replace("\\ast", "\\cdot")
-    text = _norms(text, notation.norms)
-    text = re.sub(r"\^\s*\(([^()]*)\)", r"^{(\1)}", text)  # x^(0) is x^{(0)}, a label
-    text = re.sub(r"\\ell(?![A-Za-z])", "l", text)
-    text = re.sub(r"\^\s*\{\s*\(([^{}()]*)\)\s*(\\top|T|\\intercal)?\s*\}", _label_superscript, text)
-    text = re.sub(r"\^\s*(?:\{\s*(?:\\top|T|\\intercal|\\mathsf\{T\})\s*\}|\\top|\\intercal|T(?![A-Za-z]))", r"_{T}", text)
-    text = re.sub(r"_\{([^{}]*),([^{}]*)\}", r"_{\1\2}", text)
-    text = re.sub(r"\\gamma(?![A-Za-z])", r"\\mathrm{gam}", text)
+    for pattern, replacement in _NOTATION_STEPS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def normalise(latex: str, notation: Notation) -> str:
+    """Deep-learning and physics notation into what SymPy reads the same way on both sides (table above)."""
+    text = _norms(_notation_steps(latex), notation.norms)
+    for pattern, replacement in _AFTER_NORMS:
+        text = pattern.sub(replacement if replacement is not None else _label_superscript, text)
     if notation.identity:  # symbols commute here, so the identity matrix acts as 1 (and is not sqrt(-1))
-        text = re.sub(r"(?<![\\A-Za-z_{])I(?![A-Za-z_])", "1", text)
-    if notation.log_base:
-        text = re.sub(r"\\log(?![A-Za-z_])", rf"\\log_{{{notation.log_base}}}", text)
-    else:
-        text = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", text)
+        text = _IDENTITY.sub("1", text)
+    text = _LOG.sub(rf"\\log_{{{notation.log_base}}}" if notation.log_base else r"\\ln", text)
     text = _rename_dummy_indices(text)
     return " ".join(text.split())
 
@@ -138,19 +152,26 @@ def _label_superscript(match: re.Match) -> str:
     return "_{" + label + suffix + "}"
 
 
+_NORM = re.compile(r"(?:\\\||\\lVert|\\Vert|\|\|)\s*(.+?)\s*(?:\\\||\\rVert|\\Vert|\|\|)(?:_\{2\}|_2)?")
+
+
 def _norms(text: str, norms: dict[str, str]) -> str:
+    if "|" not in text and "Vert" not in text:
+        return text
+
     def replace(match: re.Match) -> str:
         inside = re.sub(r"\s+", "", match.group(1))
         if inside not in norms:
             norms[inside] = f"\\mathrm{{normv{len(norms) + 1}}}"
         return norms[inside]
 
-    pattern = r"(?:\\\||\\lVert|\\Vert|\|\|)\s*(.+?)\s*(?:\\\||\\rVert|\\Vert|\|\|)(?:_\{2\}|_2)?"
-    return re.sub(pattern, replace, text)
+    return _NORM.sub(replace, text)
 
 
 def _rename_dummy_indices(text: str) -> str:
     """`\\prod_{j=1}^{t}(1-\\beta_j)` reads as `\\prod_{i=1}^{t}(1-\\beta_i)`."""
+    if "\\prod" not in text and "\\sum" not in text:
+        return text
     for match in list(re.finditer(r"\\(?:prod|sum)_\{\s*([a-z])\s*=", text)):
         index = match.group(1)
         if index == "i":

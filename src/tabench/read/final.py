@@ -22,12 +22,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .cues import CHECK_START, CONCLUSION_CUE, FINAL_CUE, LIST_JOIN
+from .cues import CHECK_START, CONCLUSION_CUE, FINAL_CUE, LIST_JOIN, _trie
 from .limits import MAX_REGION_CHARS
 from .math import Box, boxes, scan_math
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$|\*\*)|[。！？]|\n")
 _ABBREVIATION = re.compile(r"\b(?:i\.e|e\.g|vs|approx|ca|resp|fig|eq|etc|cf|no|pp)\.$", re.I)
+_CHECK_TRIGGER = re.compile(_trie({"check", "verif", "plugging", "substitut", "comprob", "erpr", "prob", "kontroll", "провер",
+                                   "验证", "检", "検算", "確認", "검", "확인"}))
 _BOLD = re.compile(r"\*\*([^*\n]{1,300})\*\*|__([^_\n]{1,300})__|\\textbf\s*\{([^{}\n]{1,300})\}")
 _BOLD_LABEL = re.compile(r"^\s*(?:part\s*|question\s*|q)?\(?[A-Za-z0-9]{1,3}(?:\.[A-Za-z0-9]{1,4}){0,3}\)?\s*[.:)]?\s*$", re.I)
 _LEAD = re.compile(r"^[\s:：=*_\-–—>]*(?:(?:is|are|was|would be|will be|equals|comes to|of)\b[\s:：]*)?")
@@ -111,7 +113,7 @@ def _starts_line(text: str, position: int) -> bool:
 
 def _check_ranges(text: str) -> list[tuple[int, int]]:
     """Sentences that only check a result: from a check cue at a sentence start to the sentence's end."""
-    if not re.search(r"check|verif|[Pp]lugging|substitut|comprob|erpr|prob|kontroll|провер|验证|检|検算|確認|검|확인", text):
+    if not _CHECK_TRIGGER.search(text.lower()):
         return []
     ranges = []
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]

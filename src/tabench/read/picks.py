@@ -152,7 +152,7 @@ def _text_mentions(text: str, choices: list[Choice]) -> list[tuple[int, str]]:
     flat = strip_markup(text)
     lowered = flat.lower()
     answer_math: list[str] | None = None  # read only when some choice is pure math
-    for choice in choices:
+    for choice, (wanted, key) in zip(choices, _choice_words(tuple(c.text for c in choices))):
         choice_math, choice_plain = _choice_profile(choice.text)
         if choice_math and not choice_plain.strip(" =,"):
             if answer_math is None:
@@ -162,15 +162,30 @@ def _text_mentions(text: str, choices: list[Choice]) -> list[tuple[int, str]]:
             if position is not None:
                 found.append((position, choice.label))
             continue
-        wanted = strip_markup(choice.text).lower().rstrip(".")
-        if len(wanted) >= 2 and not re.fullmatch(r"\(?\w\)?", wanted):
+        if wanted:
             position = _word_find(lowered, wanted)
-            if position < 0:
-                key = _distinctive_word(choice, choices)
-                position = _word_find(lowered, key) if key else -1
+            if position < 0 and key:
+                position = _word_find(lowered, key)
             if position >= 0:
                 found.append((position, choice.label))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _choice_words(texts: tuple[str, ...]) -> tuple[tuple[str | None, str | None], ...]:
+    """For each choice: its text as an answer may write it, and a word that names it alone (or None)."""
+    words = []
+    normalised = [normalise_choice_text(t) for t in texts]
+    for index, text in enumerate(texts):
+        wanted = strip_markup(text).lower().rstrip(".")
+        if len(wanted) < 2 or re.fullmatch(r"\(?\w\)?", wanted):
+            wanted = None
+        first = re.findall(r"[A-Za-z][\w-]{3,}", strip_markup(text))
+        key = first[0].lower() if first else None
+        if key and any(key in other for j, other in enumerate(normalised) if j != index):
+            key = None
+        words.append((wanted, key))
+    return tuple(words)
 
 
 @lru_cache(maxsize=16384)
@@ -181,6 +196,7 @@ def _choice_profile(text: str) -> tuple[tuple[str, ...], str]:
     return math, plain
 
 
+@lru_cache(maxsize=16384)
 def same_math(answer: str, choice: str) -> bool:
     """'\\beta=1' is the choice '\\beta=10^0'; '\\mu' is not '2\\mu' (both already canonical)."""
     if answer == choice:
@@ -198,19 +214,13 @@ def same_math(answer: str, choice: str) -> bool:
 
 
 def _word_find(haystack: str, needle: str) -> int:
-    match = re.search(r"(?<![\w])" + re.escape(needle) + r"(?![\w])", haystack)
+    match = _word_pattern(needle).search(haystack)
     return match.start() if match else -1
 
 
-def _distinctive_word(choice: Choice, choices: list[Choice]) -> str | None:
-    words = re.findall(r"[A-Za-z][\w-]{3,}", strip_markup(choice.text))
-    if not words:
-        return None
-    first = words[0].lower()
-    others = [normalise_choice_text(c.text) for c in choices if c is not choice]
-    if any(first in other for other in others):
-        return None
-    return first
+@lru_cache(maxsize=16384)
+def _word_pattern(needle: str) -> re.Pattern:
+    return re.compile(r"(?<![\w])" + re.escape(needle) + r"(?![\w])")
 
 
 def _unique(items) -> list[str]:

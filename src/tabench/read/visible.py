@@ -374,10 +374,12 @@ def _cut(text: str, ranges: list[tuple[int, int]]) -> tuple[str, list[str]]:
 # ---- text addressed to the grader ----------------------------------------------------------------
 
 def _addressed_ranges(text: str) -> list[tuple[int, int]]:
+    if not any(role.table.triggered(text) for role in ROLES):
+        return []
     code = None
     ranges: list[tuple[int, int]] = []
     for role in ROLES:
-        for match in role.pattern.finditer(text):
+        for match in role.table.finditer(text):
             code = code if code is not None else _code_ranges(text)
             if _inside(code, match.start()) or _inside(ranges, match.start()):
                 continue
