@@ -515,7 +515,7 @@ def reference_blank(gold: str, kind: Kind | None = None, precision: int | None =
     if inferred == "numeric" and quantity is not None:
         unit = quantity.unit.plain if quantity.unit else None
         number = Number(value=quantity.value, unit=unit, written=quantity.number.text, decimals=precision,
-                        approximate=quantity.approximate)
+                        approximate=quantity.approximate, abs_tol=quantity.spread)
         return Blank(id="answer", kind="numeric", number=number, text=quantity.text)
     if inferred in ("numeric", "expression") and items:
         return Blank(id="answer", kind="expression", latex=", ".join(items), text=", ".join(items))

@@ -36,6 +36,7 @@ class Quantity:
     text: str
     number: Written  # how it was written: exact or rounded, to how many places
     approximate: bool = False
+    spread: float | None = None  # a measured value's ± ('98.12 \\pm 0.77')
 
     def describe(self) -> str:
         return self.text
@@ -75,8 +76,24 @@ def _decimals_of(text: str) -> int | None:
     return max(places) if places else None
 
 
+_SPREAD_AFTER = re.compile(r"\s*(?:±|\\pm|\+/-|\+-)\s*(\d+(?:\.\d+)?)")
+_PLUS_MINUS = re.compile(r"^(.*?)\s*(?:\\pm|±|\+/-|\+-)\s*(\d+(?:\.\d+)?)\s*(.*)$")
+
+
 @lru_cache(maxsize=16384)
 def read_quantity(text: str, math: bool = True) -> Quantity | None:
+    """`text` as one quantity; a measured value with its spread (`98.12 \\pm 0.77`, a plain number smaller than
+    the value: not `1 \\pm \\sqrt{19}`, two roots) keeps the spread."""
+    spread = _PLUS_MINUS.match(text.strip().strip("$"))
+    if spread and spread.group(1).strip():
+        value = _read_quantity(f"{spread.group(1)} {spread.group(3)}".strip(), math)
+        if value is not None and value.number.exact is not None and float(spread.group(2)) < abs(value.value):
+            return replace(value, spread=float(spread.group(2)))
+        return None
+    return _read_quantity(text, math)
+
+
+def _read_quantity(text: str, math: bool = True) -> Quantity | None:
     """`text` as one quantity: arithmetic on numbers with an optional unit (`5 \\times 10^{1}\\,\\mathrm{ns}`,
     `25{,}600`, `0.05 µs`, `28\\%`); the last side of an equation. None when it is not one; TooLarge raised."""
     body = _unwrap(text.strip())
@@ -158,8 +175,10 @@ def _prose_values(text: str, start: int, end: int) -> list[Item]:
 
 
 def _plain_values(text: str, start: int, end: int) -> list[Item]:
-    items = []
+    items: list[Item] = []
     for match in _PLAIN_CHAIN.finditer(text, start, end):
+        if items and match.start() < items[-1].end:
+            continue  # part of the unit or the spread of the value before
         chain = match.group(0).strip()
         if not chain or re.fullmatch(r"[\s()]*", chain):
             continue
@@ -184,7 +203,12 @@ def _plain_values(text: str, start: int, end: int) -> list[Item]:
         if after is not None:
             unit, stop = after
         result = len(sides) > 1 or bool(re.search(r"[=≈]\s*$", text[max(0, match.start() - 3) : match.start()]))
-        items.append(Item(match.start(), stop, Quantity(value, unit, text[match.start():stop].strip(), written), result))
+        spread = _SPREAD_AFTER.match(text, stop, min(len(text), stop + 40))
+        spread_value = float(spread.group(1)) if spread and float(spread.group(1)) < abs(value) else None
+        if spread_value is not None:
+            stop = spread.end()
+        items.append(Item(match.start(), stop, Quantity(value, unit, text[match.start():stop].strip(), written,
+                                                        spread=spread_value), result))
     return items
 
 
