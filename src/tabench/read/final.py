@@ -9,7 +9,8 @@
    boxed intermediate results is the answer, a box after a cue is;
 2. after a conclusion ("so the total is", "therefore", "which gives"), the last first;
 3. bold text (`**24**`, `\\textbf{}`), the last first, except a bold part label such as `**(a)**`;
-4. the last displayed equation, the last equation, the last piece of math, the last line.
+4. the last displayed equation, the last equation, the last piece of math, the last line; then the whole text
+   (read for its last value).
 
 A reader takes the first region it can read its kind of value from. Sentences that only check a result
 ("Check: $20 = 20$") are never a region. A region after a math delimiter that never closes is `malformed`.
@@ -39,7 +40,7 @@ _BOX_JOIN = re.compile(r"(?<![A-Za-z])(?:and|or|und|et|y|e|и)(?![A-Za-z])|,|;|\
 @dataclass(frozen=True)
 class Region:
     text: str
-    how: str  # boxed | final answer | conclusion | bold | last equation | last math | last line
+    how: str  # boxed | final answer | conclusion | bold | last equation | last math | last line | whole
     start: int
     malformed: bool = False  # a math delimiter that never closes sits before it
     pieces: tuple[str, ...] = ()  # of a boxed region: each box's content
@@ -99,6 +100,7 @@ def regions(text: str) -> tuple[Region, ...]:
     last = _last_line(text, checks)
     if last is not None:
         found.append(Region(text[last[0] : last[1]], "last line", last[0], malformed(last[0], last[1])))
+    found.append(Region(text, "whole", 0, malformed(0, len(text))))
     return tuple(found)
 
 

@@ -287,7 +287,7 @@ def final_quantity(text: str) -> tuple[Quantity | None, Region | None]:
     for region in regions(text):
         if region.malformed:
             return None, region
-        quantity = committed_value(region, last=region.how == "last line")
+        quantity = committed_value(region, last=region.how in ("last line", "whole"))
         if quantity is not None:
             return quantity, region
     return None, None

@@ -123,9 +123,9 @@ ROLES = (
 )
 
 # A segment that merely names a grading role is addressed only when it is set apart as a note: a label
-# ("Note to the grader:"), a parenthesis, a \text{} inside math, a postscript, or a vocative at its start.
+# ("Note to the grader:"), a parenthesis, a \text{} inside math, a footnote, a comment, or a vocative at its start.
 NOTE_SHAPE = re.compile(
-    rf"^[\s(\[{{*_>-]*(?:\\text\s*\{{\s*\(?\s*)?(?:(?:{NOTE_MARKERS})\b|(?:to|for|dear|hey|hi|attn)\b|para\b|pour\b|an\b|"
+    rf"^(?:[\s(\[{{*_>-]|<!--|\[\^[\w-]{{1,20}}\]:)*(?:\\text\s*\{{\s*\(?\s*)?(?:(?:{NOTE_MARKERS})\b|(?:to|for|dear|hey|hi|attn)\b|para\b|pour\b|an\b|"
     rf"für\b|al\b|à\b|给|致|請|请|(?:{_ANY_ADDRESSEE}))",
     re.I,
 )
