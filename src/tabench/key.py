@@ -48,13 +48,13 @@ _FIGURE_REF = re.compile(
     r"|(?<!illustrated )(?<!depicted )(?<!shown )\b(?:in|from)\s+(?:figure|fig\.?)\s*\d+",
     re.I,
 )
-_CAPTION_LINE = re.compile(r"^\s*(?:\*\*|__|\*|_)?\s*(?:Figure|Fig\.?)\s*\d+\s*[:.].*$", re.I | re.M)
+_CAPTION_LINE = re.compile(r"^[ \t]*(?:\*\*|__|\*|_)?[ \t]*(?:Figure|Fig\.?)\s*\d+\s*[:.].*$", re.I | re.M)
 _CUE = re.compile(r"\b(?:hence|thus|therefore|so the answer|the answer is|final answer|we get|which gives|this gives)\b", re.I)
 _ALTERNATIVE_CUE = re.compile(
     r"\b(?:would|also (?:be )?(?:fine|ok|okay|acceptable|accepted|correct)|alternatively|with the|if we|counting|accept)\b",
     re.I,
 )
-_PLUS_MINUS = re.compile(r"^\s*[-*+]\s+(.+?)\s*:\s*\$?([-+]?[\d,]*\.?\d+)\s*(?:±|\\pm|\+/-)\s*([\d,]*\.?\d+)\$?\s*$", re.M)
+_PLUS_MINUS = re.compile(r"^[ \t]*[-*+]\s+(.+?)\s*:\s*\$?([-+]?[\d,]*\.?\d+)\s*(?:±|\\pm|\+/-)\s*([\d,]*\.?\d+)\$?\s*$", re.M)
 _CHOICE_NUMBERS = re.compile(r"\bchoices?\s*((?:\d+\s*(?:,|and|&|or)?\s*)+)", re.I)
 _OPTION_LETTER = re.compile(r"\b(?i:option|choice|answer is)\s*\(?([A-Za-z])\)?(?![\w])")
 _LEADING_LABEL = re.compile(r"^\s*(?:\*\*)?\(([a-z])\)")
@@ -528,7 +528,7 @@ def _kind_of(items: tuple[str, ...] | None, quantity) -> Kind:
     math is an expression; words are short text."""
     if items and len(items) == 1 and _LONE_LABEL.match(items[0]):
         return "multiple_choice"
-    if quantity is not None and (not items or len(items) == 1 and _only_a_number(items[0])):
+    if quantity is not None and (not items or len(items) == 1 and (quantity.unit is not None or _only_a_number(items[0]))):
         return "numeric"
     return "expression" if items else "short_text"
 

@@ -35,7 +35,8 @@ class WorkerLimit(Exception):
 class Worker:
     """One persistent worker process, started on first use; one request at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, hard_cpu_seconds: int = HARD_CPU_SECONDS, memory_bytes: int = MEMORY_BYTES) -> None:
+        self.limits = [str(hard_cpu_seconds), str(memory_bytes)]
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
@@ -61,7 +62,7 @@ class Worker:
             package_root = str(Path(__file__).resolve().parents[1])
             path = os.environ.get("PYTHONPATH", "")
             env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
-            self._process = subprocess.Popen([sys.executable, "-m", "tabench.worker"], stdin=subprocess.PIPE,
+            self._process = subprocess.Popen([sys.executable, "-m", "tabench.worker", *self.limits], stdin=subprocess.PIPE,
                                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         return self._process
 
@@ -142,12 +143,12 @@ def _budget(seconds: float):
         signal.setitimer(signal.ITIMER_PROF, 0)
 
 
-def _hard_cpu_limit() -> None:
-    """The kernel ends this process (SIGXCPU) if the coming request uses more than HARD_CPU_SECONDS of CPU."""
+def _hard_cpu_limit(seconds: int) -> None:
+    """The kernel ends this process (SIGXCPU) if the coming request uses more than `seconds` of CPU."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = int(usage.ru_utime + usage.ru_stime) + 1
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = used + HARD_CPU_SECONDS
+    soft = used + seconds
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
@@ -163,8 +164,9 @@ def _handle(message: dict) -> dict:
     return {"error": f"unknown request {message.get('op')!r}"}
 
 
-def main() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+def main(argv: list[str]) -> None:
+    hard_cpu_seconds, memory_bytes = (int(argv[0]), int(argv[1])) if len(argv) >= 2 else (HARD_CPU_SECONDS, MEMORY_BYTES)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     signal.signal(signal.SIGPROF, _on_budget)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends this process
     from . import symbolic
@@ -175,7 +177,7 @@ def main() -> None:
             message = json.loads(line)
         except json.JSONDecodeError:
             continue
-        _hard_cpu_limit()
+        _hard_cpu_limit(hard_cpu_seconds)
         try:
             reply = _handle(message)
         except symbolic.BudgetExceeded:
@@ -193,4 +195,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -44,7 +44,7 @@ def _marker_position(answer: str, blank: Blank) -> int | None:
         x = re.escape(letter.group(1))
         patterns = [
             rf"\(\s*(?:\\mathbf\{{)?(?i:{x})\}}?\s*\)",
-            rf"(?m)^[\s#>*-]*(?:\*\*)?(?:Blank\s+|Part\s+|Figure\s+|Fig\.\s*)?\(?(?i:{x})\)?\s*[:.)=]",
+            rf"(?m)^[ \t#>*-]*(?:\*\*)?(?:Blank\s+|Part\s+|Figure\s+|Fig\.\s*)?\(?(?i:{x})\)?\s*[:.)=]",
             rf"\b(?:blank|figure|fig\.|panel|plot)\s*\(?(?i:{x})\)?",
             rf"\b{x}\s+(?:is|=)\s",
         ]
@@ -52,7 +52,7 @@ def _marker_position(answer: str, blank: Blank) -> int | None:
         for word in re.findall(r"[A-Za-z]{3,}", name.lower()):
             if word in ("the", "for", "and", "parameters", "code", "should", "work"):
                 continue
-            patterns.append(rf"(?im)^[\s#>*-]*(?:\*\*)?[^\n]{{0,25}}\b{re.escape(word)}\w*\b")
+            patterns.append(rf"(?im)^[ \t#>*-]*(?:\*\*)?[^\n]{{0,25}}\b{re.escape(word)}\w*\b")
             patterns.append(rf"(?i)\b{re.escape(word)}\w*\b")
             break
     for pattern in patterns:

@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from .cues import LIST_JOIN as _LIST_JOIN
 from .final import Region, regions
+from .limits import MAX_REGION_CHARS
 from .math import clean_latex, scan_math, split_equation
 from .plain import looks_like_math, plain_expressions
 
@@ -77,8 +78,8 @@ def expression_items(region: Region) -> tuple[str, ...]:
                 break
             items.append(span)
         return tuple(clean_latex(span.body) for span in items)
-    if region.how in ("final answer", "conclusion") or region.how == "bold" and looks_like_math(region.text):
-        candidates = plain_expressions(region.text)
+    if region.how in ("final answer", "conclusion") or region.how == "bold" and looks_like_math(region.text[:MAX_REGION_CHARS]):
+        candidates = plain_expressions(region.text[:MAX_REGION_CHARS])
         if candidates and (looks_like_math(region.text.strip(" .")) or len(region.text) <= 80):
             return (clean_latex(candidates[0]),)
     if region.how == "last line":

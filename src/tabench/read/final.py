@@ -34,6 +34,8 @@ _CHECK_TRIGGER = re.compile(_trie({"check", "verif", "plugging", "substitut", "c
 _BOLD = re.compile(r"\*\*([^*\n]{1,300})\*\*|__([^_\n]{1,300})__|\\textbf\s*\{([^{}\n]{1,300})\}")
 _BOLD_LABEL = re.compile(r"^\s*(?:part\s*|question\s*|q)?\(?[A-Za-z0-9]{1,3}(?:\.[A-Za-z0-9]{1,4}){0,3}\)?\s*[.:)]?\s*$", re.I)
 _LEAD = re.compile(r"^[\s:：=*_\-–—>]*(?:(?:is|are|was|would be|will be|equals|comes to|of)\b[\s:：]*)?")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_REVISION = re.compile(r"\b(?:but|however|wait|actually|instead|answer|mistake|wrong|correct(?:ed|ion)?|revis\w*|recheck\w*)\b", re.I)
 _BOX_JOIN = re.compile(r"(?<![A-Za-z])(?:and|or|und|et|y|e|и)(?![A-Za-z])|,|;|\\quad|\\qquad|&|和|与|及|、", re.I)
 
 
@@ -162,7 +164,8 @@ def _joined_boxes(text: str, found: list[Box]) -> list[Box]:
     for box in reversed(found[:-1]):
         gap = text[box.end : joined[0].start]
         close = len(gap.strip(" $\n")) < 10 and "\n\n" not in gap
-        listed = len(gap) < 70 and _BOX_JOIN.search(gap) and not _SENTENCE_END.search(gap.strip(" .$\n"))
+        listed = (len(gap) < 70 and _BOX_JOIN.search(gap) and not _SENTENCE_END.search(gap.strip(" .$\n"))
+                  and len(_WORD.findall(gap)) <= 6 and not _REVISION.search(gap))
         if not (close or listed) or box.content.strip() == joined[0].content.strip():
             break
         joined.insert(0, box)

@@ -38,16 +38,17 @@ _LETTER = re.compile(
     r"(?:\b(?i:option|choice|answer|curve|figure|fig\.|plot|panel|letter)\s*[:#]?\s*\(?([A-Ha-h])\)?(?![\w(])"
     r"|\(([A-Ha-h])\)(?!\s*[-–]?\s*\w+\s*=)"
     r"|\*\*\(?([A-H])\)?\*\*"
-    r"|^\s*\(?([A-Ha-h])[).:](?:\s|$))",
+    r"|^[ \t]*\(?([A-Ha-h])[).:](?:\s|$))",
     re.M,
 )
+_LABEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Ha-h]|\d{1,2})(?![A-Za-z0-9])")
 _LABEL_LIST = re.compile(r"^\s*(?:\*\*)?\(?([A-Ha-h]|\d{1,2})\)?(?:\s*(?:,|and|&|or|\+)\s*\(?([A-Ha-h]|\d{1,2})\)?)*(?:\*\*)?\s*[.!]?\s*$")
 
 
 def chosen_labels(answer: str, blank: Blank) -> list[str]:
     """The labels an answer picks, in the order it names them."""
     choices = blank.choices
-    text = normalize_boxes(_without_own_marker(answer, blank))
+    text = _boxes_marked(_without_own_marker(answer, blank))
     marked = [m.group(1).strip() for m in re.finditer(r"☒([^☐☒\n]*)", text)]
     if marked and choices:
         labels = _unique(match_option(option, choices) for option in marked)
@@ -59,6 +60,16 @@ def chosen_labels(answer: str, blank: Blank) -> list[str]:
             if labels:
                 return labels
     return labels_in(text, choices)
+
+
+_BOX_MARKERS = re.compile(r"\[[ xX]\]|<input|[☐☒☑■●◉○◯❏❑□✓✔√]")
+
+
+def _boxes_marked(text: str) -> str:
+    """Check boxes in canonical form (☐ ☒), line by line: only lines that hold a box marker are rewritten."""
+    if not _BOX_MARKERS.search(text):
+        return text
+    return "\n".join(normalize_boxes(line) if _BOX_MARKERS.search(line) else line for line in text.split("\n"))
 
 
 def committed(answer: str) -> bool:
@@ -89,7 +100,7 @@ def labels_in(text: str, choices: list[Choice]) -> list[str]:
     bare = strip_markup(_WRAPPERS.sub(lambda m: m.group(1) or " ", text) if ("$" in text or "\\" in text) else text)
     if not choices:
         if _LABEL_LIST.match(bare):
-            return _unique(re.findall(r"[A-Ha-h]|\d{1,2}", bare))
+            return _unique(_LABEL_TOKEN.findall(bare))
         return _unique(m for groups in _LETTER.findall(text) for m in groups if m)
     labels = [choice.label for choice in choices]
     if _LABEL_LIST.match(bare):
@@ -116,7 +127,7 @@ def _listed_labels(text: str, choices: list[Choice]) -> list[str]:
     """'D', 'b', '1 and 6', '1, 3, 6', 'A and E': every token must name a choice."""
     labels = [choice.label for choice in choices]
     picked = []
-    for token in re.findall(r"[A-Ha-h]|\d{1,2}", text):
+    for token in _LABEL_TOKEN.findall(text):
         if token in labels:
             picked.append(token)
         elif token.isdigit() and all(label.isalpha() for label in labels) and 0 < int(token) <= len(labels):

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from .cues import APPROXIMATE, NEGATED, RESTATEMENT
 from .final import Region, regions
+from .limits import MAX_REGION_CHARS
 from .math import scan_math, split_equation
 from .numbers import NUMBER_PLAIN, NUMBER_PLAIN_BARE, NotANumber, TooLarge, Written, evaluate, read_number, written_number
 from .units import UNIT_EXPRESSION, Unit, is_count_word, read_unit
@@ -241,17 +242,18 @@ def committed_value(region: Region, last: bool = False) -> Quantity | None:
     """The value a region commits to: the first one not negated, followed through restatements (the last one
     for the last line of an answer)."""
     if region.how == "boxed":
-        quantities = [read_quantity(piece) for piece in _top_level_items(region.text)]
+        quantities = [read_quantity(piece) for piece in _top_level_items(region.text[:MAX_REGION_CHARS])]
         if len(quantities) == 1 and quantities[0] is not None:
             return quantities[0]
-    items = [item for item in values_in(region.text) if not _negated(region.text, item.start)]
+    text = region.text[-MAX_REGION_CHARS:] if last else region.text[:MAX_REGION_CHARS]  # the value is near its end/start
+    items = [item for item in values_in(text) if not _negated(text, item.start)]
     if not items:
         return None
     if last:
         return items[-1].quantity
     chosen = 0
     while chosen + 1 < len(items):
-        between = region.text[items[chosen].end : items[chosen + 1].start]
+        between = text[items[chosen].end : items[chosen + 1].start]
         if not RESTATEMENT.match(between):
             break
         connector = between.strip(" ,;:")

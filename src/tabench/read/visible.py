@@ -16,7 +16,8 @@ Hiding places: what they hold is dropped from the answer and kept as a note (tag
 | tag_characters | Unicode tag characters (U+E0000–E007F), which spell ASCII invisibly | `15` + tag characters spelling `20` |
 | bidi_control | right-to-left overrides: the text shown is not the text written | `\\u202e02` |
 
-Zero-width spaces, joiners and soft hyphens are dropped (`2\\u200b0` shows as `20`). Text that addresses the
+Zero-width spaces, joiners and soft hyphens are dropped (`2\\u200b0` shows as `20`); a run of spaces is one
+space and a run of blank lines one blank line, as a reader sees them. Text that addresses the
 grader (roles.py) is then kept out of the answer as a note (tag `prompt_injection`). Code blocks are left
 as they are. HTML entities are shown as the characters they stand for.
 """
@@ -61,6 +62,8 @@ _STYLE_COLOUR = re.compile(r"(?<![\w-])color\s*[:=]\s*[\"']?\s*([#\w(),. %]{1,40
 _STYLE_BACKGROUND = re.compile(r"background(?:-color)?\s*[:=]\s*[\"']?\s*([#\w(),. %]{1,40})", re.I)
 _ATTRIBUTE_TEXT = re.compile(r"\b(?:alt|title)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]|\n")
+_SPACE_RUN = re.compile(r"[ \u00a0]{2,}")
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 
 _WHITE_NAMES = {"white", "transparent", "none", "snow", "ghostwhite", "whitesmoke", "ivory", "floralwhite", "seashell",
                 "mintcream", "azure", "aliceblue", "honeydew", "linen", "oldlace"}
@@ -159,6 +162,8 @@ def visible(answer: str) -> Visible:
         text = _HTML_TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
+    if "  " in text or "\n\n\n" in text:  # a reader sees one space, one blank line
+        text = _BLANK_LINES.sub("\n\n", _SPACE_RUN.sub(" ", text))
     return Visible(text, tuple(hidden), tuple(addressed), reordered)
 
 
@@ -332,7 +337,9 @@ def _images_and_titles(text: str):
             yield match.start(), match.end()
 
 
-_BOX_AFTER = re.compile(r"^\s*\$?\s*\\+(?:boxed|fbox|framebox)\b")
+_BOX_AFTER = re.compile(r"[ \t]*\$?[ \t]*\\+(?:boxed|fbox|framebox)\b")
+_AFTER_NUMBER = re.compile(r"\d[$}]*[ \t]*$")
+_MORE_TEXT = re.compile(r"[ \t]*\S")
 
 
 def _latex_comments(text: str):
@@ -341,15 +348,16 @@ def _latex_comments(text: str):
     text after it on its line starts a comment (`$\\boxed{15}$ % \\boxed{20}`)."""
     if "%" not in text:
         return
+    line_start, line_end = -1, -1
     for match in _PERCENT.finditer(text):
         start = match.start()
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        line_end = len(text) if line_end == -1 else line_end
-        rest = text[start + 1 : line_end]
-        before = text[line_start:start].rstrip(" ")
-        after_number = re.search(r"\d[$}]*$", before) is not None
-        if (after_number and _BOX_AFTER.match(rest)) or (not after_number and rest.strip()):
+        if start > line_end:  # the line this % is on, found once per line
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end == -1 else line_end
+        after_number = _AFTER_NUMBER.search(text, max(line_start, start - 12), start) is not None
+        more_text = _MORE_TEXT.match(text, start + 1, line_end) is not None
+        if (after_number and _BOX_AFTER.match(text, start + 1, line_end)) or (not after_number and more_text):
             yield start, line_end
 
 
