@@ -5,7 +5,7 @@
 | with its own tolerance (`98.12 ± 0.77`, or `rel_tol`/`abs_tol` edited in) | any | within it |
 | compared to `decimals` places (`tabench check` precision) | any | equal once both are rounded to that many places |
 | exact (`25600`, `1/3`, `\\sqrt{3}/2`, a 1-significant-figure decimal such as `0.5`) | exact | equal |
-| exact | a decimal with 3+ significant figures (`0.333`, `0.866`) | the key rounded or truncated to the answer's places |
+| exact | a decimal with 3+ significant figures (`0.333`, `0.866`, `0.666`) | the key rounded or truncated to the answer's places |
 | a rounded decimal (`16.4`) | any | within half a unit of the key's last place (16.35–16.45) |
 | a rounded decimal (`16.38`) | a coarser decimal with 3+ significant figures (`16.4`) | the key rounded to the answer's places |
 | approximate (`about 16.4 µs`, `≈ 0.33`) | any | within half a unit of the last place or 1 %, whichever is wider |
@@ -73,7 +73,9 @@ def matches(answer: float, written: Written | None, key: Number, key_value: floa
         return True
     if written is not None and not written.exact and written.decimals is not None and (written.sig_figs or 0) >= MIN_SIG_FIGS:
         places = written.decimals
-        if abs(_round(target, places) - answer) <= slack or abs(_truncate(target, places) - answer) <= slack:
+        rounded = abs(_round(target, places) - answer) <= slack
+        truncated = precision.exact and abs(_truncate(target, places) - answer) <= slack  # 0.666 for 2/3
+        if rounded or truncated:
             return precision.exact or precision.decimals is None or places <= precision.decimals
     return False
 
