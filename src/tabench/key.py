@@ -8,6 +8,7 @@ from .model import Blank, Choice, CreditRule, Kind, Number
 from .read.choices import ChoiceGroup, Option, find_groups, match_option, math_of
 from .read.credit import credit_rules
 from .read.cues import APPROXIMATE
+from .read.expressions import names_a_value
 from .read.math import clean_latex, math_spans, split_equation, strip_markup
 from .read.numbers import TooLarge
 from .read.quantities import Item, values_in
@@ -491,9 +492,6 @@ def with_parsed_forms(problem_set):
 # ---- a reference answer on its own (tabench check) ---------------------------------------------
 
 _LONE_LABEL = re.compile(r"^\s*(?:\\text(?:bf)?\s*\{\s*)?\(?\s*([A-H])\s*\)?\s*\}?\s*[.]?\s*$")
-_NAME = re.compile(r"^\s*(?:\\?[A-Za-z]+|\\mathrm\{[^{}]*\})(?:_\{?[\w\\{}, ]+\}?|\^\{?\([^)]*\)\}?|'|\([\w, ]*\))*\s*$"
-                   r"|^\s*\|[^|]+\|\s*$|^\s*\([\w, ]+\)\s*$|^\s*[A-Za-z_{}\\]+\s*:\s*[A-Za-z_{}\\]+\s*$")
-
 
 def reference_blank(gold: str, kind: Kind | None = None, precision: int | None = None) -> Blank:
     """A blank whose reference answer is `gold` (a final answer or a whole solution), read as the key reads a
@@ -535,7 +533,7 @@ def _kind_of(items: tuple[str, ...] | None, quantity) -> Kind:
 
 def _only_a_number(latex: str) -> bool:
     sides = split_equation(latex) if "=" in latex else [latex]
-    return _is_number(sides[-1]) and all(_NAME.match(side) or _is_number(side) for side in sides[:-1])
+    return _is_number(sides[-1]) and all(names_a_value(side) or _is_number(side) for side in sides[:-1])
 
 
 def _is_number(latex: str) -> bool:

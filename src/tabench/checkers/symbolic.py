@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from .. import worker
 from ..model import Blank, Number
-from ..read.expressions import canonical, final_expression, normalise, notation_for
+from ..read.expressions import canonical, final_expression, names_a_value, normalise, notation_for
+from ..read.math import split_equation
 from ..read.limits import refuse_formula
 from ..read.numbers import NotANumber, TooLarge, evaluate, read_number
 from . import register
@@ -43,14 +44,32 @@ def compare_expressions(reference: str, items: tuple[str, ...], log_base: int | 
         reason = refuse_formula(latex)
         if reason:
             return "too_complex", reason
-    if len(answer) == 1 and re.sub(r"\s", "", gold[0]) == re.sub(r"\s", "", answer[0]) or canonical(gold[0]) == canonical(
-            ", ".join(answer)):
+    if len(answer) == 1:
+        gold, answer = _defined_values(gold[0], answer[0])
+    if canonical(gold[0]) == canonical(", ".join(answer)):
         return "equal", "the same expression"
     if len(answer) == 1:
         decided = _numbers_decide(gold[0], answer[0], tolerance, precision)
         if decided is not None:
             return ("equal" if decided else "different"), "numeric"
     return worker.compare(gold, answer, precision)
+
+
+def _defined_values(gold: str, answer: str) -> tuple[tuple[str], tuple[str]]:
+    """A key that defines a quantity (`\\gamma_{\\tau,t} = \\frac{...}{...}`) is answered by its value alone, or by an
+    equation for the same quantity: compare the values (as Math-Verify does, and cheaper to parse). A key that
+    states a condition (`7 = 11a + c`, `2x + 4y = 3`) is compared as the equation it is."""
+    if "," in gold + answer or ";" in gold + answer or "\\\\" in gold + answer:  # lists, matrices: compared whole
+        return (gold,), (answer,)
+    gold_sides = split_equation(gold) if "=" in gold else []
+    if len(gold_sides) < 2 or not names_a_value(gold_sides[0]):
+        return (gold,), (answer,)
+    answer_sides = split_equation(answer) if "=" in answer else [answer]
+    if len(answer_sides) == 1:
+        return (gold_sides[-1],), (answer,)
+    if canonical(answer_sides[0]) == canonical(gold_sides[0]):
+        return (gold_sides[-1],), (answer_sides[-1],)
+    return (gold,), (answer,)
 
 
 @register("expression")
@@ -86,7 +105,5 @@ def check_expression(answer: str, blank: Blank, *, tolerance: float | None = Non
 
 
 def _right_side(latex: str) -> str:
-    from ..read.math import split_equation
-
     sides = split_equation(latex)
     return sides[-1] if sides else latex

@@ -90,6 +90,16 @@ def expression_items(region: Region) -> tuple[str, ...]:
     return ()
 
 
+_NAME = re.compile(r"^\s*(?:\\?[A-Za-z]+|\\mathrm\{[^{}]*\})(?:_\{?[\w\\{}, ]+\}?|\^\{?\([^)]*\)\}?|'|\([\w, ]*\))*\s*$"
+                   r"|^\s*\|[^|]+\|\s*$|^\s*\([\w, ]+\)\s*$|^\s*[A-Za-z_{}\\]+\s*:\s*[A-Za-z_{}\\]+\s*$")
+
+
+def names_a_value(side: str) -> bool:
+    """Does this side of an equation name what the equation defines (`x`, `\\gamma_{\\tau,t}`, `f(x)`, `|AB|`,
+    `(p, q)`, `A:B`), rather than state a condition (`7`, `2x + z`)?"""
+    return bool(_NAME.match(side))
+
+
 def _listed_before(text: str, spans) -> list:
     """The last span with the spans before it that a list joins to it ('$1$ and $2$ and $3$')."""
     listed = [spans[-1]]
