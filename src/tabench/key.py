@@ -410,7 +410,7 @@ def _sentence_numbers(sentence: str, first: bool) -> list[Number]:
 def _number(item: Item, text: str) -> Number:
     quantity = item.quantity
     unit = quantity.unit.plain if quantity.unit else None
-    approximate = bool(APPROXIMATE.search(text[max(0, item.start - 24) : item.start])) or quantity.approximate
+    approximate = bool(APPROXIMATE.search(text[max(0, item.start - 24) : item.start]))
     return Number(value=quantity.value, unit=unit, written=quantity.number.text, approximate=approximate)
 
 
@@ -503,17 +503,18 @@ def reference_blank(gold: str, kind: Kind | None = None, precision: int | None =
     text = visible(gold).text
     items, region = final_expression(text)
     try:
-        quantity, _ = final_quantity(text)
+        quantity, quantity_region = final_quantity(text)
     except TooLarge:
-        quantity = None
+        quantity, quantity_region = None, None
     inferred = kind or _kind_of(items, quantity)
     if inferred in ("multiple_choice", "select_all"):
         label = _LONE_LABEL.match(items[0] if items else text)
         return Blank(id="answer", kind=inferred, correct=[label.group(1)] if label else [], text=gold.strip()[:200])
     if inferred == "numeric" and quantity is not None:
         unit = quantity.unit.plain if quantity.unit else None
+        before = quantity_region.text.split(quantity.number.text, 1)[0][-24:] if quantity_region else ""
         number = Number(value=quantity.value, unit=unit, written=quantity.number.text, decimals=precision,
-                        approximate=quantity.approximate, abs_tol=quantity.spread)
+                        approximate=bool(APPROXIMATE.search(before)), abs_tol=quantity.spread)
         return Blank(id="answer", kind="numeric", number=number, text=quantity.text)
     if inferred in ("numeric", "expression") and items:
         return Blank(id="answer", kind="expression", latex=", ".join(items), text=", ".join(items))

@@ -203,6 +203,3 @@ def canonical(latex: str) -> str:
         text = re.sub(r"([\^_])\{(-?[A-Za-z0-9]|\\[A-Za-z]+|-?\d+)\}", r"\1\2", text)
     return text
 
-
-def equation_sides(latex: str) -> list[str]:
-    return split_equation(latex)

@@ -147,20 +147,6 @@ def math_spans(text: str) -> list[tuple[str, bool]]:
     return [(span.body, span.display) for span in scan_math(text).spans]
 
 
-def without_math(text: str, replacement: str = " ") -> str:
-    """`text` with each math span replaced by `replacement` (prose only)."""
-    spans = scan_math(text).spans
-    if not spans:
-        return text
-    pieces, position = [], 0
-    for span in spans:
-        pieces.append(text[position : span.start])
-        pieces.append(replacement)
-        position = span.end
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
 # ---- boxes -------------------------------------------------------------------------------------
 
 _BOX_COMMAND = re.compile(r"\\+(?:boxed|fbox|framebox)\s*(?:\[[^\]\n]{0,20}\]\s*)?\{")
@@ -208,12 +194,6 @@ def boxes(text: str) -> tuple[Box, ...]:
             continue  # a box inside a box
         outer.append(box)
     return tuple(outer)
-
-
-def last_boxed(text: str) -> str | None:
-    """The content of the last box, or None."""
-    found = boxes(text)
-    return found[-1].content if found else None
 
 
 # ---- markup and small LaTeX helpers ------------------------------------------------------------

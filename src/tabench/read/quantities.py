@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .cues import APPROXIMATE, NEGATED, RESTATEMENT
+from .cues import NEGATED, RESTATEMENT
 from .final import Region, regions
 from .limits import MAX_REGION_CHARS
 from .math import scan_math, split_equation
@@ -36,11 +36,7 @@ class Quantity:
     unit: Unit | None
     text: str
     number: Written  # how it was written: exact or rounded, to how many places
-    approximate: bool = False
     spread: float | None = None  # a measured value's ± ('98.12 \\pm 0.77')
-
-    def describe(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)
@@ -294,7 +290,3 @@ def final_quantity(text: str) -> tuple[Quantity | None, Region | None]:
             return quantity, region
     return None, None
 
-
-def approximate_before(text: str, position: int) -> bool:
-    """Is the value at `position` introduced as approximate ('about 16.4 µs', '≈ 0.33')?"""
-    return bool(APPROXIMATE.search(text[max(0, position - 24) : position]))

@@ -179,6 +179,3 @@ def convert(value: float, unit: str, to_unit: str) -> float | None:
         except Exception:  # pint raises several error types for unknown units and incompatible dimensions
             return None
 
-
-def same_dimension(unit: str, other: str) -> bool:
-    return convert(1.0, unit, other) is not None
