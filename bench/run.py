@@ -200,8 +200,76 @@ def bench_import() -> None:
     print(f"import a {len(big) / 1e6:.1f} MB transcript: {time.perf_counter() - start:.2f} s")
 
 
+def bench_review() -> None:
+    """Time to show one part of 200 submissions on the review page: the server's answer, and chromium's load."""
+    import json
+    import os
+    import re
+    import tempfile
+    import threading
+    import urllib.request
+
+    fixture = ROOT / "tests" / "fixtures" / "class_200.jsonl"
+    rows = [json.loads(line) for line in fixture.read_text(encoding="utf-8").splitlines()]
+    distinct = [dict(row, answer=f"Student {row['submission'][-3:]}: we divide by $\\sqrt{{d_k}}$ because "
+                                  f"$\\mathrm{{Var}}(q^\\top k) = d_k$, so the softmax does not saturate "
+                                  f"(my note {index}).") if row["part_id"] == "4" else row
+                for index, row in enumerate(rows)]
+    for label, data in (("3 groups of identical answers", rows), ("200 different answers", distinct)):
+        with tempfile.TemporaryDirectory() as home:
+            os.environ["TABENCH_HOME"] = home
+            from tabench import app as application
+            from tabench.web import prepare
+
+            answers = Path(home) / "class.jsonl"
+            answers.write_text("\n".join(json.dumps(row) for row in data), encoding="utf-8")
+            from tabench.cli import example_path
+
+            application.grade_file(example_path(), answers)
+            problem_set_id = application.stored_problem_set_id(example_path())
+            served = prepare(0, "bench")
+            thread = threading.Thread(target=served.run, daemon=True)
+            thread.start()
+            token = re.search(r"token=([^&]+)", served.url).group(1)
+            port = served.sock.getsockname()[1]
+            part_url = f"http://127.0.0.1:{port}/review/{problem_set_id}/4"
+            opener = urllib.request.build_opener()
+            opener.addheaders = [("Cookie", f"tabench_review_{port}={token}")]
+            for _ in range(50):  # wait for the server
+                try:
+                    opener.open(f"http://127.0.0.1:{port}/sets", timeout=5).read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            size = len(opener.open(part_url, timeout=60).read())
+            samples = timed(lambda: opener.open(part_url, timeout=60).read(), repeat=5)
+            line = (f"review page, part 4 of 200 submissions ({label}): server {statistics.median(samples) * 1000:.0f} ms "
+                    f"median of {len(samples)} ({size / 1024:.0f} KB)")
+            chromium = Path("/usr/bin/chromium")
+            if chromium.exists():
+                from playwright.sync_api import sync_playwright
+
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(executable_path=str(chromium),
+                                                         args=["--headless", "--no-sandbox", "--disable-gpu"])
+                    page = browser.new_page()
+                    page.goto(served.url)
+                    ready, loaded = [], []
+                    for _ in range(5):
+                        page.goto(part_url)
+                        page.wait_for_selector("section.group.current")
+                        ready.append(page.evaluate("performance.getEntriesByName('review-ready')[0].startTime"))
+                        loaded.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+                    browser.close()
+                line += (f"; chromium: keys ready {statistics.median(ready):.0f} ms, page loaded "
+                         f"{statistics.median(loaded):.0f} ms after navigation (medians of 5)")
+            print(line)
+            served.stop()
+            thread.join(10)
+
+
 BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade,
-           "check": bench_check, "import": bench_import, "runs": bench_runs}
+           "check": bench_check, "import": bench_import, "runs": bench_runs, "review": bench_review}
 
 
 def main(names: list[str]) -> None:

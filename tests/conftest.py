@@ -1,4 +1,6 @@
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,16 @@ SEEDS = SHARED / "seeds"
 TRUTH = SHARED / "truth"
 EXAM = SEEDS / "001_13a6aa9ecbbfac5a.txt"
 HW12 = SEEDS / "002_c2737d6fc07f4f16.txt"
+
+
+def chromium_path() -> str:
+    """Debian's chromium, for the browser tests: skipped where it is missing, except in CI."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: .ci/run should install it")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return path
 
 
 def truth(name: str) -> dict:

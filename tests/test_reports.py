@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import chromium_path
 from tabench import grade, ingest
 from tabench.cli import app, example_path
 from tabench.model import Verdict
@@ -71,15 +72,6 @@ def test_html_escapes_everything_from_answers():
     assert "<math" in page
 
 
-def _chromium():
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI: .ci/run should install it")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return path
-
-
 def test_html_in_headless_chromium(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -88,7 +80,7 @@ def test_html_in_headless_chromium(tmp_path):
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run", "--disable-quic"]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), args=args)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
         try:
             page = browser.new_page(viewport={"width": 420, "height": 900})
             requests = []

@@ -2,6 +2,7 @@
 
 Each function does one job of the pipeline over the store (ingest, import, grade, report, compare, list) and
 returns data; none prints. Warnings come back as lines for the caller to show. Errors are TabenchError.
+The review jobs (the review page, human verdicts, rubric edits, export) live in reviewing.py and are offered here.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from .ingest import load_problem_set
 from .ingest.loader import read_text
 from .key import with_parsed_forms
 from .model import ProblemSet, Verdict
+from .reviewing import (EXPORT_FORMATS, PartReview, edit_rubric, export_grades, next_to_review,  # noqa: F401
+                        record_review, review_overview, review_part, stored_problem_set_id, stored_problem_sets,
+                        void_reviews_of_changed_answers)
 from .store import Store
 
-REPORT_FORMATS = ("md", "html", "tex", "pdf")
+REPORT_FORMATS = ("md", "html", "tex", "pdf", "json")
 
 
 def example_path(name: str = "example.md") -> Path:
@@ -80,7 +84,9 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
                                 f"graded: {' '.join(unknown[:10])}")
             graded = grade_answers(problem_set, submission.answers, submission=submission.name, tolerance=tolerance)
             if db:
+                before = db.answers_of(key_id, submission.name)
                 submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
+                void_reviews_of_changed_answers(db, submission_id, before, submission.answers)
                 db.save_verdicts(submission_id, graded)
                 if submission.model or submission.protocol or submission.sample is not None:
                     db.describe_submission(submission_id, submission.model, submission.protocol, submission.sample)
@@ -145,13 +151,13 @@ def report_data(ref: str | int):
     with Store() as db:
         row = db.submission(ref)
         problem_set = db.problem_set(row["problem_set_id"])
-        verdicts, answers = db.verdicts(row["id"]), db.answers(row["id"])
+        verdicts, automatic, answers = db.final_verdicts(row["id"]), db.verdicts(row["id"]), db.answers(row["id"])
         trace, human = db.trace(row["id"]), db.human_verdicts(row["id"])
     meta = {"submission": row["name"], "model": row["model"] or "—", "protocol": row["protocol"] or "—",
             "date": row["created_at"], "problem set": problem_set.title, "source": row["source"] or "—"}
     if row["sample"] is not None:
         meta["sample"] = row["sample"]
-    return build_report(problem_set, verdicts, answers, meta, trace, human), row
+    return build_report(problem_set, verdicts, answers, meta, trace, human, automatic), row
 
 
 def render_report(ref: str | int, fmt: str) -> tuple[str | bytes, dict]:
@@ -167,6 +173,10 @@ def render_report(ref: str | int, fmt: str) -> tuple[str | bytes, dict]:
         from .report.html import render_html
 
         return render_html(data), row
+    if fmt == "json":
+        from .report.json import render_json
+
+        return render_json(data), row
     from .report.latex import render_latex
 
     if fmt == "tex":
@@ -189,7 +199,7 @@ def compare_stored(ids: list[str] | None, problem_set_path: str | Path | None) -
             rows = [db.submission(ref) for ref in ids]
         if not rows:
             raise TabenchError("no stored submissions to compare; grade some first")
-        samples = [Sample(r["model"] or r["name"], r["protocol"] or "—", db.verdicts(r["id"])) for r in rows]
+        samples = [Sample(r["model"] or r["name"], r["protocol"] or "—", db.final_verdicts(r["id"])) for r in rows]
         title = rows[0]["problem_set"]
     return title, compare(samples)
 

@@ -25,3 +25,7 @@ class GradingError(TabenchError):
 
 class StoreError(TabenchError):
     """The SQLite store could not be opened or written."""
+
+
+class ReviewError(TabenchError):
+    """A person's grade or rubric change cannot be applied (unknown part, score out of range, ...)."""

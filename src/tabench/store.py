@@ -81,6 +81,47 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE submissions ADD COLUMN run_id INTEGER;
         """,
     ),
+    (
+        "007_human_verdict_events",
+        """
+        CREATE TABLE human_verdict_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            part_id TEXT NOT NULL, grader TEXT NOT NULL, created_at TEXT NOT NULL,
+            old_verdict TEXT, old_score REAL,
+            verdict TEXT, score REAL, points REAL,
+            tags TEXT NOT NULL, comment TEXT NOT NULL, rubric TEXT NOT NULL,
+            source TEXT NOT NULL
+        );
+        CREATE INDEX human_verdict_events_by_part ON human_verdict_events (submission_id, part_id, id);
+        CREATE TRIGGER human_verdict_events_append_only BEFORE UPDATE ON human_verdict_events
+        BEGIN SELECT RAISE(ABORT, 'human verdict events are append-only'); END;
+        CREATE VIEW final_verdicts AS
+            SELECT v.submission_id, v.part_id,
+                   COALESCE(e.verdict, v.verdict) AS verdict,
+                   CASE WHEN e.verdict IS NULL THEN v.score ELSE e.score END AS score,
+                   v.points,
+                   CASE WHEN e.verdict IS NULL THEN v.method ELSE 'human' END AS method,
+                   CASE WHEN e.verdict IS NULL THEN v.tags ELSE e.tags END AS tags,
+                   CASE WHEN e.verdict IS NULL THEN v.rationale
+                        ELSE COALESCE(NULLIF(e.comment, ''), 'graded by ' || e.grader) END AS rationale,
+                   v.extracted, v.rowid AS position
+            FROM verdicts v LEFT JOIN human_verdict_events e
+                 ON e.id = (SELECT MAX(x.id) FROM human_verdict_events x
+                            WHERE x.submission_id = v.submission_id AND x.part_id = v.part_id);
+        CREATE TABLE rubric_items (
+            problem_set_id TEXT NOT NULL REFERENCES problem_sets(id), part_id TEXT NOT NULL,
+            item_id TEXT NOT NULL, text TEXT NOT NULL, points REAL NOT NULL, position INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (problem_set_id, part_id, item_id)
+        );
+        CREATE TABLE review_comments (
+            problem_set_id TEXT NOT NULL REFERENCES problem_sets(id), part_id TEXT NOT NULL,
+            text TEXT NOT NULL, uses INTEGER NOT NULL, last_used_at TEXT NOT NULL,
+            PRIMARY KEY (problem_set_id, part_id, text)
+        );
+        """,
+    ),
 ]
 
 
@@ -95,6 +136,27 @@ def default_home() -> Path:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def problem_set_key(problem_set: ProblemSet) -> str:
+    """The id a problem set is stored under: a hash of its JSON, so the same key always finds the same rows."""
+    return hashlib.sha256(problem_set.model_dump_json().encode()).hexdigest()[:16]
+
+
+_EVENT_KEYS = ("id", "submission_id", "part_id", "grader", "created_at", "old_verdict", "old_score", "verdict", "score",
+               "points", "tags", "comment", "rubric", "source")
+
+
+def _event(row: tuple) -> dict:
+    event = dict(zip(_EVENT_KEYS, row))
+    event["tags"], event["rubric"] = json.loads(event["tags"]), json.loads(event["rubric"])
+    return event
+
+
+def _as_human_verdict(event: dict) -> dict:
+    return {"part_id": event["part_id"], "verdict": event["verdict"], "tags": event["tags"], "comment": event["comment"],
+            "score": event["score"], "points": event["points"], "grader": event["grader"], "at": event["created_at"],
+            "rubric": event["rubric"], "source": event["source"]}
 
 
 class Store:
@@ -138,7 +200,7 @@ class Store:
 
     def save_problem_set(self, problem_set: ProblemSet) -> str:
         data = problem_set.model_dump_json()
-        key = hashlib.sha256(data.encode()).hexdigest()[:16]
+        key = problem_set_key(problem_set)
         with self.db:
             self.db.execute(
                 "INSERT OR IGNORE INTO problem_sets VALUES (?, ?, ?, ?, ?)",
@@ -186,6 +248,12 @@ class Store:
         keys = ("id", "name", "source", "created_at", "model", "protocol", "sample", "problem_set_id", "problem_set")
         return dict(zip(keys, row))
 
+    def answers_of(self, problem_set_id: str, name: str) -> dict[str, str]:
+        """The stored answers of a submission by its name ({} when there is none yet)."""
+        row = self.db.execute("SELECT id FROM submissions WHERE problem_set_id = ? AND name = ?",
+                              (problem_set_id, name)).fetchone()
+        return self.answers(row[0]) if row else {}
+
     def submissions_of(self, problem_set_id: str) -> list[dict]:
         rows = self.db.execute("SELECT id FROM submissions WHERE problem_set_id = ? ORDER BY id", (problem_set_id,))
         return [self.submission(row[0]) for row in rows.fetchall()]
@@ -227,14 +295,15 @@ class Store:
                             "WHERE id = ?", (status, error, finished, samples, run_id))
 
     def runs(self, run_id: int | None = None) -> list[dict]:
-        """Every run (or one) with its tokens from fresh calls and the score of its graded answers."""
+        """Every run (or one) with its tokens from fresh calls and the score of its graded answers (the verdicts of
+        record: a person's where one was given)."""
         where = "" if run_id is None else "WHERE r.id = ? "
         rows = self.db.execute(
             "SELECT r.id, p.title, r.model, r.protocol, r.samples, r.status, r.started_at, "
             "(SELECT COALESCE(SUM(input_tokens), 0) FROM run_calls c WHERE c.run_id = r.id AND c.cached = 0), "
             "(SELECT COALESCE(SUM(output_tokens), 0) FROM run_calls c WHERE c.run_id = r.id AND c.cached = 0), "
-            "(SELECT COALESCE(SUM(v.score), 0) FROM verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id), "
-            "(SELECT COALESCE(SUM(v.points), 0) FROM verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id) "
+            "(SELECT COALESCE(SUM(v.score), 0) FROM final_verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id), "
+            "(SELECT COALESCE(SUM(v.points), 0) FROM final_verdicts v JOIN submissions s ON s.id = v.submission_id WHERE s.run_id = r.id) "
             "FROM runs r JOIN problem_sets p ON p.id = r.problem_set_id " + where + "ORDER BY r.id",
             () if run_id is None else (run_id,),
         )
@@ -288,11 +357,138 @@ class Store:
         return json.loads(data) if data else []
 
     def human_verdicts(self, submission_id: int) -> list[dict]:
-        rows = self.db.execute(
+        """The latest human verdict per part: a review event where one exists, else the imported reader's mark.
+
+        Each is {part_id, verdict, tags, comment, score, points, grader, at, rubric, source}; an imported mark has
+        no score and source 'import'. A review event that was voided (its answer changed) gives way to the mark."""
+        marks = self.db.execute(
             "SELECT part_id, verdict, tags, comment FROM human_verdicts WHERE submission_id = ? ORDER BY rowid",
             (submission_id,),
         )
-        return [{"part_id": p, "verdict": v, "tags": json.loads(t), "comment": c} for p, v, t, c in rows.fetchall()]
+        latest = {p: {"part_id": p, "verdict": v, "tags": json.loads(t), "comment": c, "score": None, "points": None,
+                      "grader": None, "at": None, "rubric": [], "source": "import"} for p, v, t, c in marks.fetchall()}
+        for event in self.human_verdict_events(submission_id, latest_only=True):
+            if event["verdict"] is not None:
+                latest[event["part_id"]] = _as_human_verdict(event)
+        return list(latest.values())
+
+    # ---- human verdict events (the review page) -----------------------------------------------
+
+    def record_human_verdicts(self, events: list[dict]) -> list[dict]:
+        """Append human verdict events, each {submission_id, part_id, grader, verdict, score, points, tags, comment,
+        rubric, source}; old_verdict/old_score are what stood before (the last human verdict, else the automatic
+        one). verdict None voids the last human verdict. All or nothing; returns the stored events."""
+        stamp = _now()
+        stored = []
+        with self.db:
+            for event in events:
+                old = self.db.execute(
+                    "SELECT verdict, score FROM final_verdicts WHERE submission_id = ? AND part_id = ?",
+                    (event["submission_id"], event["part_id"]),
+                ).fetchone() or (None, None)
+                cursor = self.db.execute(
+                    "INSERT INTO human_verdict_events (submission_id, part_id, grader, created_at, old_verdict, old_score, "
+                    "verdict, score, points, tags, comment, rubric, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (event["submission_id"], event["part_id"], event["grader"], stamp, old[0], old[1], event["verdict"],
+                     event.get("score"), event.get("points"), json.dumps(list(event.get("tags", []))),
+                     event.get("comment", ""), json.dumps(list(event.get("rubric", []))), event["source"]),
+                )
+                stored.append(dict(event, id=cursor.lastrowid, created_at=stamp, old_verdict=old[0], old_score=old[1]))
+        return stored
+
+    def human_verdict_events(self, submission_id: int | None = None, part_id: str | None = None,
+                             latest_only: bool = False, problem_set_id: str | None = None) -> list[dict]:
+        """Human verdict events, oldest first (or only the latest per submission and part)."""
+        where, args = [], []
+        for column, value in (("e.submission_id", submission_id), ("e.part_id", part_id),
+                              ("s.problem_set_id", problem_set_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if latest_only:
+            where.append("e.id = (SELECT MAX(x.id) FROM human_verdict_events x "
+                         "WHERE x.submission_id = e.submission_id AND x.part_id = e.part_id)")
+        rows = self.db.execute(
+            f"SELECT {', '.join('e.' + k for k in _EVENT_KEYS)} FROM human_verdict_events e "
+            "JOIN submissions s ON s.id = e.submission_id" + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.id", args)
+        return [_event(row) for row in rows.fetchall()]
+
+    def final_verdicts(self, submission_id: int) -> list[Verdict]:
+        """The verdicts of record: the latest human verdict where a person graded the part, else the automatic one."""
+        (name,) = self.db.execute("SELECT name FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        rows = self.db.execute(
+            "SELECT part_id, verdict, score, points, method, tags, rationale, extracted FROM final_verdicts "
+            "WHERE submission_id = ? ORDER BY position", (submission_id,))
+        return [Verdict(submission=name, part_id=p, verdict=v, score=s, points=pts, method=m, tags=json.loads(t),
+                        rationale=r, extracted=e) for p, v, s, pts, m, t, r, e in rows.fetchall()]
+
+    def part_review_rows(self, problem_set_id: str, part_id: str | None = None) -> list[dict]:
+        """Every graded answer of a problem set (or of one part) with its submission, automatic verdict, latest
+        review event (None if none) and imported reader's mark (None if none), by submission id."""
+        rows = self.db.execute(
+            "SELECT s.id, s.name, s.model, s.protocol, s.sample, v.part_id, a.text, v.verdict, v.score, v.points, "
+            "v.method, v.tags, v.rationale, v.extracted, e.id, m.verdict, m.tags, m.comment "
+            "FROM submissions s JOIN verdicts v ON v.submission_id = s.id "
+            "LEFT JOIN answers a ON a.submission_id = s.id AND a.part_id = v.part_id "
+            "LEFT JOIN human_verdict_events e ON e.id = (SELECT MAX(x.id) FROM human_verdict_events x "
+            "    WHERE x.submission_id = s.id AND x.part_id = v.part_id) "
+            "LEFT JOIN human_verdicts m ON m.submission_id = s.id AND m.part_id = v.part_id "
+            "WHERE s.problem_set_id = ? AND (? IS NULL OR v.part_id = ?) ORDER BY s.id, v.rowid",
+            (problem_set_id, part_id, part_id))
+        fetched = rows.fetchall()
+        event_ids = [row[14] for row in fetched if row[14] is not None]
+        events = {}
+        for start in range(0, len(event_ids), 500):
+            chunk = event_ids[start : start + 500]
+            found = self.db.execute(f"SELECT {', '.join(_EVENT_KEYS)} FROM human_verdict_events WHERE id IN "
+                                    f"({', '.join('?' * len(chunk))})", chunk)
+            events.update({row[0]: _event(row) for row in found.fetchall()})
+        out = []
+        for (sid, name, model, protocol, sample, pid, text, verdict, score, points, method, tags, rationale, extracted,
+             event_id, mark_verdict, mark_tags, mark_comment) in fetched:
+            out.append({
+                "submission_id": sid, "submission": name, "model": model, "protocol": protocol, "sample": sample,
+                "part_id": pid, "answer": text,
+                "automatic": Verdict(submission=name, part_id=pid, verdict=verdict, score=score, points=points,
+                                     method=method, tags=json.loads(tags), rationale=rationale, extracted=extracted),
+                "event": events.get(event_id),
+                "mark": None if mark_tags is None else {"verdict": mark_verdict, "tags": json.loads(mark_tags),
+                                                        "comment": mark_comment},
+            })
+        return out
+
+    def rubric_items(self, problem_set_id: str, part_id: str) -> list[dict]:
+        """Rubric items added or edited on the review page for a part, in their order."""
+        rows = self.db.execute("SELECT item_id, text, points FROM rubric_items WHERE problem_set_id = ? AND part_id = ? "
+                               "ORDER BY position, item_id", (problem_set_id, part_id))
+        return [{"id": i, "text": t, "points": p} for i, t, p in rows.fetchall()]
+
+    def save_rubric_item(self, problem_set_id: str, part_id: str, item_id: str, text: str, points: float,
+                         position: int) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO rubric_items VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (problem_set_id, part_id, item_id, text, points, position, _now()))
+
+    def review_comments(self, problem_set_id: str, part_id: str) -> list[str]:
+        """Comments given on a part before, most used first."""
+        rows = self.db.execute("SELECT text FROM review_comments WHERE problem_set_id = ? AND part_id = ? "
+                               "ORDER BY uses DESC, last_used_at DESC", (problem_set_id, part_id))
+        return [row[0] for row in rows.fetchall()]
+
+    def use_comment(self, problem_set_id: str, part_id: str, text: str, times: int = 1) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT INTO review_comments VALUES (?, ?, ?, ?, ?) ON CONFLICT (problem_set_id, part_id, text) "
+                "DO UPDATE SET uses = uses + excluded.uses, last_used_at = excluded.last_used_at",
+                (problem_set_id, part_id, text, times, _now()))
+
+    def problem_sets(self) -> list[dict]:
+        """Stored problem sets that have submissions, with how many."""
+        rows = self.db.execute(
+            "SELECT p.id, p.title, p.source, COUNT(s.id) FROM problem_sets p JOIN submissions s ON s.problem_set_id = p.id "
+            "GROUP BY p.id ORDER BY MIN(s.id)")
+        return [{"id": i, "title": t, "source": src, "submissions": n} for i, t, src, n in rows.fetchall()]
 
     def save_verdicts(self, submission_id: int, verdicts: list[Verdict]) -> None:
         stamp = _now()
@@ -330,10 +526,11 @@ class Store:
         return ProblemSet.model_validate_json(data)
 
     def submissions(self) -> list[dict]:
+        """Every submission with its score over the verdicts of record (a person's where one was given)."""
         rows = self.db.execute(
             "SELECT s.id, s.name, p.title, s.created_at, s.model, s.protocol, s.sample, COALESCE(SUM(v.score), 0), "
             "COALESCE(SUM(v.points), 0), COUNT(v.part_id) FROM submissions s JOIN problem_sets p ON p.id = s.problem_set_id "
-            "LEFT JOIN verdicts v ON v.submission_id = s.id GROUP BY s.id ORDER BY s.id"
+            "LEFT JOIN final_verdicts v ON v.submission_id = s.id GROUP BY s.id ORDER BY s.id"
         )
         keys = ("id", "name", "problem_set", "created_at", "model", "protocol", "sample", "score", "points", "graded_parts")
         return [dict(zip(keys, row)) for row in rows.fetchall()]

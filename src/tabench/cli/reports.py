@@ -18,7 +18,7 @@ from .base import _fail, _write_bytes, _write_or_print, app, console
 @app.command(rich_help_panel="Pipeline")
 def report(
     ref: str = typer.Argument("latest", help="A submission id (see `tabench submissions`) or 'latest'."),
-    fmt: str = typer.Option("html", "--format", "-f", help="md, html (one offline file), tex, or pdf (needs pdflatex)."),
+    fmt: str = typer.Option("html", "--format", "-f", help="md, html (one offline file), tex, pdf (needs pdflatex), or json (for programs)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (default: stdout; pdf: report-ID.pdf)."),
 ) -> None:
     """The annotated write-up of a graded submission: answers, verdicts, references, executive summary."""

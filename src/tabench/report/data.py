@@ -21,6 +21,12 @@ class PartRow:
     reference: str
     needs_figure: bool
     human: dict | None = None
+    automatic: Verdict | None = None  # the machine's verdict, where a person's verdict replaced it
+
+    @property
+    def machine(self) -> Verdict | None:
+        """The automatic verdict (the one a person's verdict is compared with)."""
+        return self.automatic or self.verdict
 
     @property
     def badge(self) -> str:
@@ -28,9 +34,10 @@ class PartRow:
 
     @property
     def agrees(self) -> bool | None:
-        if not self.human or not self.human.get("verdict") or not self.verdict or self.verdict.verdict == "needs_review":
+        machine = self.machine
+        if not self.human or not self.human.get("verdict") or not machine or machine.verdict == "needs_review":
             return None
-        return self.human["verdict"] == self.verdict.verdict
+        return self.human["verdict"] == machine.verdict
 
 
 @dataclass
@@ -55,8 +62,11 @@ class ReportData:
 
 
 def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict[str, str], meta: dict,
-                 trace: list[dict] | None = None, human: list[dict] | None = None) -> ReportData:
+                 trace: list[dict] | None = None, human: list[dict] | None = None,
+                 automatic: list[Verdict] | None = None) -> ReportData:
+    """`verdicts` are the verdicts of record; `automatic`, the machine's, where people's verdicts replaced some."""
     by_id = {v.part_id: v for v in verdicts}
+    machine_by_id = {v.part_id: v for v in automatic or verdicts}
     human_by_id = {h["part_id"]: h for h in human or []}
     questions = []
     for question in problem_set.questions:
@@ -68,6 +78,7 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
                 prompt=short(part.prompt, 300), answer=answers.get(part.id, ""), verdict=verdict,
                 reference=answer_summary(part, 200) if part.kind != "admin" else "not graded",
                 needs_figure=part.needs_figure, human=human_by_id.get(part.id),
+                automatic=machine_by_id.get(part.id) if verdict is not None and verdict.method == "human" else None,
             ))
         graded = [r.verdict for r in rows if r.verdict]
         questions.append(QuestionRow(question.number, question.title, short(question.preamble, 300), rows,
@@ -79,8 +90,8 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
     figure_verdicts = [v for v in verdicts if v.part_id in set(summary["figure_parts"])]
     summary["figure"] = {"parts": len(figure_verdicts), "score": sum(v.score for v in figure_verdicts),
                          "points": sum(v.points for v in figure_verdicts)}
-    pairs = [(h["verdict"], by_id[pid].verdict) for pid, h in human_by_id.items()
-             if h.get("verdict") and pid in by_id and by_id[pid].verdict != "needs_review"]
+    pairs = [(h["verdict"], machine_by_id[pid].verdict) for pid, h in human_by_id.items()
+             if h.get("verdict") and pid in machine_by_id and machine_by_id[pid].verdict != "needs_review"]
     summary["human_agreement"] = agreement(pairs) if pairs else None
     turns = [{"role": t.get("role", "?"), "text": (t.get("text") or t.get("content") or "").strip()} for t in trace or []]
     prompt = next((t["text"] for t in turns if t["role"] == "user" and t["text"]), "")

@@ -69,6 +69,10 @@ def render_latex(data: ReportData, math: bool = True) -> str:
                 tags = f" [{', '.join(v.tags)}]" if v.tags else ""
                 out.append(f"\\textbf{{{tex_escape(v.verdict.replace('_', ' '))}}} {v.score:g} / {v.points:g} --- "
                            + tex_escape(f"{v.method}{tags}: {v.rationale}") + "\n")
+            if part.automatic:
+                a = part.automatic
+                out.append("\\textbf{Automatic:} " + tex_escape(f"{a.verdict.replace('_', ' ')} {a.score:g} / {a.points:g} "
+                                                                 f"--- {a.method}: {a.rationale}") + "\n")
             out.append("\\textbf{Reference:} " + tex_escape(part.reference) + "\n")
             if part.human:
                 out.append("\\textbf{Human reader:} " + tex_escape(f"{part.human.get('verdict') or 'no verdict'} "

@@ -56,6 +56,10 @@ def render_markdown(data: ReportData) -> str:
                 lines.append(f"**{part.badge} {v.verdict.replace('_', ' ')}** — {v.score:g} / {v.points:g} — {v.method}{tags}: {_safe(v.rationale)}")
             else:
                 lines.append("*not graded*")
+            if part.automatic:
+                a = part.automatic
+                lines.append(f"**Automatic:** {a.verdict.replace('_', ' ')} {a.score:g} / {a.points:g} — {a.method}"
+                             + (f" [{', '.join(a.tags)}]" if a.tags else "") + f": {_safe(a.rationale)}")
             lines.append(f"**Reference:** {_safe(part.reference)}")
             if part.human:
                 agrees = {True: "agrees", False: "disagrees", None: "—"}[part.agrees]
