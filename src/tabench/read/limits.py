@@ -77,18 +77,9 @@ def refuse_formula(latex: str) -> str | None:
 
 def _group_after(text: str, start: int) -> str:
     """The exponent that starts at `start`: a braced or parenthesised group, or one token."""
-    opening = text[start]
-    if opening in "{(":
-        closing = "}" if opening == "{" else ")"
-        depth = 0
-        for index in range(start, min(len(text), start + MAX_MATH_CHARS)):
-            if text[index] == opening:
-                depth += 1
-            elif text[index] == closing:
-                depth -= 1
-                if depth == 0:
-                    return text[start + 1 : index]
-        return text[start + 1 :]
+    if text[start] in "{(":
+        close = _matching(text, start, +1)
+        return text[start + 1 : close] if close is not None else text[start + 1 :]
     match = re.match(r"\d+|\\?[A-Za-z]+", text[start:])
     return match.group(0) if match else ""
 
@@ -100,17 +91,26 @@ def _group_before(text: str, caret: int) -> str | None:
         index -= 1
     if index < 0:
         return None
-    closing = text[index]
-    if closing in ")}]":
-        opening = {")": "(", "}": "{", "]": "["}[closing]
-        depth = 0
-        for position in range(index, max(-1, index - MAX_MATH_CHARS), -1):
-            if text[position] == closing:
-                depth += 1
-            elif text[position] == opening:
-                depth -= 1
-                if depth == 0:
-                    return text[position + 1 : index]
-        return None
+    if text[index] in ")}]":
+        opening = _matching(text, index, -1)
+        return text[opening + 1 : index] if opening is not None else None
     match = re.search(r"(\d+(?:\.\d+)?|[A-Za-z])$", text[: index + 1])
     return match.group(1) if match else None
+
+
+_PARTNER = {"(": ")", "{": "}", "[": "]", ")": "(", "}": "{", "]": "["}
+
+
+def _matching(text: str, index: int, step: int) -> int | None:
+    """Where the bracket at `index` is matched, walking forward (step +1) or back (-1), within MAX_MATH_CHARS."""
+    bracket, partner = text[index], _PARTNER[text[index]]
+    depth = 0
+    stop = min(len(text), index + MAX_MATH_CHARS) if step > 0 else max(-1, index - MAX_MATH_CHARS)
+    for position in range(index, stop, step):
+        if text[position] == bracket:
+            depth += 1
+        elif text[position] == partner:
+            depth -= 1
+            if depth == 0:
+                return position
+    return None

@@ -51,6 +51,10 @@ def unicode_to_latex(text: str) -> str:
     return re.sub(r"\\([A-Za-z]+) (?=[\^_{}])", r"\\\1", text)
 
 
+# Typed functions whose parentheses become LaTeX groups: sqrt(2) -> \\sqrt{2}, abs(x) -> \\left|x\\right|.
+_BRACKETED = {"\\sqrt": ("\\sqrt{", "}"), "\\abs": ("\\left|", "\\right|")}
+
+
 def _balanced(text: str, open_index: int) -> int | None:
     """Index of the parenthesis closing the one at `open_index` (bounded scan), or None."""
     depth = 0
@@ -82,18 +86,13 @@ def plain_to_latex(text: str) -> str:
                            else "^{" + inner + "}")
                 index = close + 1
                 continue
-        if text.startswith("\\sqrt", index) and text[index + 5 : index + 6] == "(":
-            close = _balanced(text, index + 5)
-            if close is not None:
-                out.append("\\sqrt{" + text[index + 6 : close] + "}")
-                index = close + 1
-                continue
-        if text.startswith("\\abs", index) and text[index + 4 : index + 5] == "(":
-            close = _balanced(text, index + 4)
-            if close is not None:
-                out.append("\\left|" + text[index + 5 : close] + "\\right|")
-                index = close + 1
-                continue
+        call = next((name for name in _BRACKETED if text.startswith(name + "(", index)), None)
+        close = _balanced(text, index + len(call)) if call else None
+        if close is not None:
+            opening, closing = _BRACKETED[call]
+            out.append(opening + text[index + len(call) + 1 : close] + closing)
+            index = close + 1
+            continue
         out.append(char)
         index += 1
     text = "".join(out)
