@@ -36,6 +36,13 @@ HOSTILE = {
     "many hidden spans": '<span style="color:white">' * 20_000,
     "many colours": "\\color{white}{" * 20_000,
     "factorial of a billion": "$(10^{9})!$",
+    "many closed hidden spans": "<span hidden>x</span>" * 20_000,
+    "many final-answer cues": "Final answer: " * 20_000,
+    "many conclusions": "so the " * 30_000,
+    "many bold values": "**1** " * 30_000,
+    "many check lines": "Check: 1 = 1. " * 20_000,
+    "many numbers": "1, " * 100_000,
+    "many math spans": "$x$ " * 50_000,
 }
 
 

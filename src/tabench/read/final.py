@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -69,7 +70,7 @@ def regions(text: str) -> tuple[Region, ...]:
         committing.append(Region(", ".join(contents), "boxed", joined[-1].start, pieces=contents))
     concluding: list[Region] = []
     for cue, how, into in ((FINAL_CUE, "final answer", committing), (CONCLUSION_CUE, "conclusion", concluding)):
-        for match in cue.finditer(text):
+        for match in _last(cue.finditer(text), MAX_CUES):
             if _inside(checks, match.start()):
                 continue
             region = _after(text, match.end(), scan.spans)
@@ -78,7 +79,7 @@ def regions(text: str) -> tuple[Region, ...]:
                 into.append(Region(text[start:end], how, start, malformed(start, end)))
     found += sorted(committing, key=lambda r: r.start, reverse=True)
     found += sorted(concluding, key=lambda r: r.start, reverse=True)
-    for match in reversed(list(_BOLD.finditer(text))):
+    for match in reversed(_last(_BOLD.finditer(text), MAX_CUES)):
         content = next(group for group in match.groups() if group is not None)
         if _inside(checks, match.start()) or (_BOLD_LABEL.match(content) and _starts_line(text, match.start())):
             continue
@@ -104,6 +105,14 @@ def regions(text: str) -> tuple[Region, ...]:
         found.append(Region(text[last[0] : last[1]], "last line", last[0], malformed(last[0], last[1])))
     found.append(Region(text, "whole", 0, malformed(0, len(text))))
     return tuple(found)
+
+
+MAX_CUES = 20  # only the last cues of a kind can hold the final answer
+
+
+def _last(matches, count: int) -> list:
+    """The last `count` of an iterator's items, keeping only that many at a time."""
+    return list(deque(matches, maxlen=count))
 
 
 def _inside(ranges: list[tuple[int, int]], position: int) -> bool:

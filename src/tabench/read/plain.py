@@ -9,6 +9,7 @@
 | Greek letters by name | `alpha_tau / alpha_t`, `gamma`, `ell` | `\\alpha_{\\tau} / \\alpha_{t}` |
 | labels in superscripts | `x^(0)`, `x^(l)` | `x^{(0)}`, `x^{(l)}` |
 | constants | `pi`, `inf`, `infinity` | `\\pi`, `\\infty` |
+| indices, thousands | `c1`, `x12`, `20,000` | `c_{1}`, `x_{12}`, `20000` |
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ _FUNCTIONS = {"sqrt": "\\sqrt", "exp": "\\exp", "ln": "\\ln", "log": "\\log", "s
 _CONSTANTS = {"pi": "\\pi", "inf": "\\infty", "infinity": "\\infty", "infty": "\\infty"}
 _GREEK_NAMES = sorted(set(GREEK.values()), key=len, reverse=True)
 _NAME = re.compile(r"(?<![\\A-Za-z])(" + "|".join(_GREEK_NAMES + list(_FUNCTIONS) + list(_CONSTANTS) + ["abs"]) + r")(?![A-Za-z])")
+
+
+_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d,.])")
+_INDEXED = re.compile(r"(?<![\\A-Za-z0-9_])([A-Za-z])(\d{1,2})(?![\w.])")
 
 
 def unicode_to_latex(text: str) -> str:
@@ -72,6 +77,8 @@ def _balanced(text: str, open_index: int) -> int | None:
 def plain_to_latex(text: str) -> str:
     """Typed math as LaTeX: '2*x^2 + 3x' -> '2 \\cdot x^{2} + 3x', 'sqrt(2)/2' -> '\\sqrt{2}/2', 'e^(-t/2)' -> 'e^{-t/2}'."""
     text = unicode_to_latex(text).replace("**", "^")
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)  # typed 20,000 is a number, not a list
+    text = _INDEXED.sub(r"\1_{\2}", text)  # typed c1 is c_1
     text = _NAME.sub(lambda m: "\\abs" if m.group(1) == "abs" else (
         _FUNCTIONS.get(m.group(1)) or _CONSTANTS.get(m.group(1)) or "\\" + m.group(1)), text)
     out, index = [], 0

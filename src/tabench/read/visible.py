@@ -252,11 +252,16 @@ def _invisible_style(attributes: str) -> bool:
 def _element_end(text: str, name: str, position: int) -> int:
     """Where the element whose opening tag ends at `position` closes (nesting counted), or the end of the text."""
     depth = 1
-    for match in re.finditer(rf"<(/?){re.escape(name)}\b[^<>]{{0,1000}}>", text[position:], re.I):
+    for match in _element_tags(name).finditer(text, position):
         depth += -1 if match.group(1) else 1
         if depth == 0:
-            return position + match.end()
+            return match.end()
     return len(text)
+
+
+@lru_cache(maxsize=64)
+def _element_tags(name: str) -> re.Pattern:
+    return re.compile(rf"<(/?){re.escape(name)}\b[^<>]{{0,1000}}>", re.I)
 
 
 def _latex_arguments(text: str):
