@@ -32,7 +32,7 @@ from .cues import LIST_JOIN as _LIST_JOIN
 from .final import Region, regions
 from .limits import MAX_REGION_CHARS
 from .math import clean_latex, scan_math, split_equation
-from .plain import looks_like_math, plain_expressions
+from .plain import looks_like_math, only_math_words, plain_expressions, plain_to_latex
 
 _NAMES_NEXT = re.compile(r"(?<![\w])(?:is|are|equals|becomes|was|=)\s*[:,]?\s*$", re.I)
 _COMMANDS = ("boxed", "frac", "dfrac", "tfrac", "sqrt", "left", "right", "text", "mathrm", "pi", "cdot", "times", "le", "ge",
@@ -83,7 +83,9 @@ def expression_items(region: Region) -> tuple[str, ...]:
         if candidates and (looks_like_math(region.text.strip(" .")) or len(region.text) <= 80):
             return (clean_latex(candidates[0]),)
     if region.how == "last line":
-        line = region.text.strip().strip("*").strip()
+        line = region.text.strip().strip("*").strip().rstrip(".")
+        if 0 < len(line) <= 200 and only_math_words(line):  # a typed line of math: 'c1 = 1, c2 = 1/3, c3 = 0'
+            return (clean_latex(plain_to_latex(line)),)
         candidates = plain_expressions(line) if len(line) <= 200 else ()
         if candidates:
             return (clean_latex(candidates[-1]),)

@@ -156,3 +156,11 @@ def looks_like_math(text: str) -> bool:
     words = [w for w in words if w.lower() not in _FUNCTIONS and w.lower() not in _CONSTANTS and w not in _GREEK_NAMES]
     return bool(text.strip()) and len(words) <= 1 and not re.search(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b",
                                                                    re.sub(r"\\[A-Za-z]+", "", text))
+
+
+def only_math_words(text: str) -> bool:
+    """Is every word of `text` math (a function, a constant, a Greek letter's name), as in a typed line of math
+    ('c1 = 1, c2 = 1/3', 'sqrt(2)/2', '0 <= min(x) <= 20,000'), not prose ('2n^2 - 2n messages')?"""
+    words = re.findall(r"(?<![\\_^])[A-Za-z]{2,}", text)
+    return bool(re.search(r"[\d=+\-*/^()]", text)) and all(
+        w.lower() in _FUNCTIONS or w.lower() in _CONSTANTS or w in _GREEK_NAMES or w == "abs" for w in words)
