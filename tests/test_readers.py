@@ -192,3 +192,16 @@ VISIBLE = [
 @pytest.mark.parametrize("answer,seen", VISIBLE)
 def test_what_a_reader_sees(answer, seen):
     assert visible(answer).text.strip() == seen
+
+
+def test_every_phrase_table_row_reads_its_example():
+    """A row's trigger words and its pattern agree: the table finds the row's own example."""
+    from tabench.read import cues
+    from tabench.read.roles import ROLES
+
+    for rows, table in ((cues.FINAL_CUES, cues.FINAL_CUE), (cues.CONCLUSION_CUES, cues.CONCLUSION_CUE),
+                        (cues.ALTERNATIVE_CUES, cues.ALTERNATIVE_CUE), (cues.SOLUTION_CUE.rows, cues.SOLUTION_CUE)):
+        for name, _, _, example in rows:
+            assert table.search(example), (name, example)
+    for role in ROLES:
+        assert role.table.search(role.example), role.name

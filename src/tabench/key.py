@@ -7,7 +7,7 @@ import re
 from .model import Blank, Choice, CreditRule, Kind, Number
 from .read.choices import ChoiceGroup, Option, find_groups, match_option, math_of
 from .read.credit import credit_rules
-from .read.cues import APPROXIMATE
+from .read.cues import ALTERNATIVE_CUE, APPROXIMATE, SOLUTION_CUE
 from .read.expressions import names_a_value
 from .read.math import clean_latex, math_spans, split_equation, strip_markup
 from .read.numbers import TooLarge
@@ -50,11 +50,6 @@ _FIGURE_REF = re.compile(
     re.I,
 )
 _CAPTION_LINE = re.compile(r"^[ \t]*(?:\*\*|__|\*|_)?[ \t]*(?:Figure|Fig\.?)\s*\d+\s*[:.].*$", re.I | re.M)
-_CUE = re.compile(r"\b(?:hence|thus|therefore|so the answer|the answer is|final answer|we get|which gives|this gives)\b", re.I)
-_ALTERNATIVE_CUE = re.compile(
-    r"\b(?:would|also (?:be )?(?:fine|ok|okay|acceptable|accepted|correct)|alternatively|with the|if we|counting|accept)\b",
-    re.I,
-)
 _PLUS_MINUS = re.compile(r"^[ \t]*[-*+]\s+(.+?)\s*:\s*\$?([-+]?[\d,]*\.?\d+)\s*(?:±|\\pm|\+/-)\s*([\d,]*\.?\d+)\$?\s*$", re.M)
 _CHOICE_NUMBERS = re.compile(r"\bchoices?\s*((?:\d+\s*(?:,|and|&|or)?\s*)+)", re.I)
 _OPTION_LETTER = re.compile(r"\b(?i:option|choice|answer is)\s*\(?([A-Za-z])\)?(?![\w])")
@@ -363,7 +358,7 @@ def numeric_answer(solution: str) -> tuple[Number | None, list[Number]]:
         for s_index, sentence in enumerate(_SENTENCE.split(paragraph)):
             found = _sentence_numbers(sentence, first=(p_index == 0 and s_index == 0))
             for number in found:
-                results.append((p_index, bool(_CUE.search(sentence) or "total" in sentence.lower()), bool(_ALTERNATIVE_CUE.search(sentence)), number))
+                results.append((p_index, _cued(sentence), bool(ALTERNATIVE_CUE.search(sentence)), number))
     if not results:
         return None, []
     main = [r for r in results if not r[2]] or results
@@ -377,6 +372,12 @@ def numeric_answer(solution: str) -> tuple[Number | None, list[Number]]:
         if all(number.value != seen.value for seen in unique):
             unique.append(number)
     return final[3], unique
+
+
+def _cued(sentence: str) -> bool:
+    """Does a solution's sentence state its result ('Hence', 'the answer is', 'the total is')? The strict rows of the
+    cue tables the grader reads answers with."""
+    return SOLUTION_CUE.search(sentence) is not None
 
 
 def _leading_value(text: str) -> Item | None:
@@ -445,7 +446,7 @@ def expression_answer(solution: str) -> list[str] | None:
     spans: list[tuple[str, bool, bool]] = []
     for paragraph in re.split(r"\n\s*\n", solution):
         for sentence in _SENTENCE.split(paragraph):
-            cue = bool(_CUE.search(strip_markup(re.sub(r"\$[^$]*\$", "", sentence))))
+            cue = _cued(strip_markup(re.sub(r"\$[^$]*\$", "", sentence)))
             for latex, display in math_spans(sentence):
                 spans.append((clean_latex(latex), display, cue))
     with_equals = [s for s in spans if "=" in s[0] and split_equation(s[0])]

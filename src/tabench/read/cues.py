@@ -145,6 +145,13 @@ CHECK_LINES = (
                         r"проверка|验证|检验|检查|検算|確認|검산|확인", "Comprobación: 20 = 20"),
 )
 
+# A solution's sentence that gives an answer it also accepts ("112 would also be fine", "counting the biases").
+ALTERNATIVE_CUES = (
+    ("also_accepted", r"\b(?:would|also (?:be )?(?:fine|ok|okay|acceptable|accepted|correct)|alternatively|accept)\b",
+     ("would", "also", "alternatively", "accept"), "If you also counted the 64 biases, 8256 would also be accepted."),
+    ("counting", r"\b(?:with the|if we|counting)\b", ("with the", "if we", "counting"), "With the biases, 112."),
+)
+
 # What joins the items of a listed answer ('$1$, $2$ and $3$'; '\\boxed{1} \\quad \\text{and} \\quad \\boxed{2}').
 LIST_JOIN = re.compile(r"^\s*(?:,|;|and|or|&|\\quad|\\qquad|\\text\s*\{\s*(?:and|or|,)\s*\})*\s*$", re.I)
 
@@ -161,6 +168,12 @@ def _alternation(table) -> str:
 
 
 FINAL_CUE = PhraseTable(FINAL_CUES)
+ALTERNATIVE_CUE = PhraseTable(ALTERNATIVE_CUES)
+# The key reads solutions strictly: only the rows that state a result outright (not "so", "finally", "Answer:").
+SOLUTION_CUE = PhraseTable(tuple(row for row in FINAL_CUES if row[0] in ("final_answer", "answer_is"))
+                           + tuple(row for row in CONCLUSION_CUES if row[0] == "therefore")
+                           + (("gives", r"\b(?:we get|which gives|this gives)\b", ("we get", "gives"), "which gives 50 ns"),
+                              ("total", r"\btotal\b", ("total",), "The total is 39.")))
 CONCLUSION_CUE = PhraseTable(CONCLUSION_CUES)
 # A negation governs the value right after it: no other number, no sentence end in between.
 NEGATED = re.compile(rf"(?:{_alternation(NEGATION)})[^\d.!?;。\n]{{0,24}}$", re.I)
