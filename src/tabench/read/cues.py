@@ -61,16 +61,20 @@ def _trigger_hits(text: str) -> dict[int, list[tuple[int, int]]] | None:
     if len(lowered) != len(text):
         return None
     if PhraseTable._scanner is None:
-        owners: dict[str, list[int]] = {}
+        owners: dict[str, set[int]] = {}
         for table in PhraseTable._all:
             for word in table.triggers:
-                owners.setdefault(word, []).append(table.index)
-        PhraseTable._scanner = (re.compile(_trie(set(owners))), {w: tuple(i) for w, i in owners.items()})
+                owners.setdefault(word, set()).add(table.index)
+        # The scan finds the longest trigger at each position: it also stands for the triggers that begin it.
+        covering = {word: tuple(sorted({i for other, tables in owners.items() if word.startswith(other) for i in tables}))
+                    for word in owners}
+        PhraseTable._scanner = (re.compile(f"(?=({_trie(set(owners))}))"), covering)
     scanner, owners = PhraseTable._scanner
     hits: dict[int, list[tuple[int, int]]] = {}
-    for match in scanner.finditer(lowered):
-        for index in owners.get(match.group(0), ()):
-            hits.setdefault(index, []).append((match.start(), match.end()))
+    for match in scanner.finditer(lowered):  # at every position, so that triggers may overlap ('also', 'so ')
+        word = match.group(1)
+        for index in owners.get(word, ()):
+            hits.setdefault(index, []).append((match.start(), match.start() + len(word)))
     return hits
 
 
