@@ -101,3 +101,18 @@ def test_the_checker_refuses_what_would_explode_before_sympy_sees_it():
     for latex in ("((999^{999})^{999})^{999}", "10^{10^{10}}", "2^{1000000}", "7" * 400, "{" * 40 + "x" + "}" * 40):
         assert compare_expressions("n(n-1)", (latex,))[0] == "too_complex", latex
     assert compare_expressions("e^{-x^2}", ("e^{-x^{2}}",))[0] == "equal"  # a power inside an exponent with a variable is fine
+
+
+def test_tabench_check_reads_every_hostile_answer_in_one_bounded_run(tmp_path):
+    pairs = tmp_path / "hostile.jsonl"
+    pairs.write_text("\n".join(json.dumps({"id": name, "gold": "20", "answer": answer}) for name, answer in HOSTILE.items()))
+    probe = ("import resource, subprocess, sys; r = subprocess.run([sys.executable, '-m', 'tabench', 'check', sys.argv[1], "
+             "'--json'], capture_output=True, text=True); sys.stdout.write(r.stdout); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
+    result = subprocess.run([sys.executable, "-c", probe, str(pairs)], capture_output=True, text=True, timeout=WALL_TIMEOUT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    *report, peak_kb = result.stdout.strip().splitlines()
+    rows = json.loads("\n".join(report))
+    assert [row["id"] for row in rows] == list(HOSTILE)
+    assert all(row["verdict"] in ("incorrect", "needs_review", "correct") for row in rows)
+    assert int(peak_kb) < GiB
