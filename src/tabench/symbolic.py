@@ -2,14 +2,16 @@
 
 These functions run inside the worker process (worker.py), which bounds them in CPU time and memory; call
 them through `worker.compare` / `worker.parsed_form`, not directly. Math-Verify's own signal-based timeouts
-are off. When the symbolic comparison runs out of its CPU budget, a deterministic numeric test decides:
-both sides evaluated at fixed sample points.
+are off. When the symbolic comparison does not prove two functions equal, or runs out of its CPU budget, a
+deterministic numeric test decides: both sides evaluated at fixed sample points.
 """
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
+
+from .read.math import split_equation
 
 SAMPLE_POINTS = (0.3141, -0.5772, 0.7071, -1.2599, 1.6180, 2.7182)  # fixed, so the test is deterministic
 
@@ -60,14 +62,8 @@ def _normalisation():
 
 def _last_side(latex: str) -> str:
     """An equation chain's last side, for one whose left side does not parse ('\\frac{d\\mathcal{E}}{dc_1} = ...')."""
-    sides = _sides(latex)
+    sides = split_equation(latex)
     return sides[-1] if len(sides) > 1 else latex
-
-
-def _sides(latex: str) -> list[str]:
-    from .read.math import split_equation
-
-    return split_equation(latex)
 
 
 def parse_items(items: tuple[str, ...]):
