@@ -39,6 +39,30 @@ def bench_ingest() -> None:
     )
 
 
+def bench_ingest_latex() -> None:
+    """In-process LaTeX ingest of the largest corpus .tex file (issue 11: median under 100 ms)."""
+    from tabench import ingest
+
+    corpus = ROOT.parent / "shared" / "corpus"
+    largest = max([*corpus.glob("latex_*/*.tex")], key=lambda path: path.stat().st_size)
+    samples = timed(lambda: ingest(largest), repeat=30)
+    cpu = []
+    for _ in range(10):
+        start = time.process_time()
+        ingest(largest)
+        cpu.append(time.process_time() - start)
+    tracemalloc.start()
+    ingest(largest)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"ingest {largest.name} ({largest.stat().st_size / 1024:.0f} KB, LaTeX): median "
+        f"{statistics.median(samples) * 1000:.1f} ms, min {min(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms "
+        f"over {len(samples)} runs (CPU time median {statistics.median(cpu) * 1000:.1f} ms); "
+        f"peak Python memory {peak / 1e6:.1f} MB"
+    )
+
+
 def bench_ingest_with_parsed_forms() -> None:
     from tabench import ingest
     from tabench.key import with_parsed_forms
@@ -200,6 +224,76 @@ def bench_import() -> None:
     print(f"import a {len(big) / 1e6:.1f} MB transcript: {time.perf_counter() - start:.2f} s")
 
 
+def _chat_turns(count: int) -> list[tuple[str, str]]:
+    """(question, reply) pairs in the style of a long study session: labelled parts, math, a table, a mark."""
+    turns = []
+    for index in range(count):
+        question = 1 + index % 7
+        reply = (f"Here is question {question}.\n\n(a) The variance of the logits is $d_{{model}} = {512 + index}$, so the "
+                 "softmax saturates; scale the initialization by $1/\\sqrt{d}$.\n\n"
+                 f"(b) With $P = U(0, 1)$ and $Q = U(0, 2)$ we get $D_{{KL}}(P||Q) = \\log 2$ while the reverse is infinite.\n\n"
+                 "| part | answer |\n|---|---|\n| (c) | Curve (b) |\n\n✓: Correct\n")
+        turns.append((f"Solve question {question} (attempt {index})", reply))
+    return turns
+
+
+def _conversations_json(target_bytes: int) -> str:
+    """ChatGPT's conversations.json of about `target_bytes`: many conversations of the shape the app exports."""
+    import json
+
+    conversations, size, number = [], 0, 0
+    while size < target_bytes:
+        mapping = {"root": {"id": "root", "message": None, "parent": None, "children": []}}
+        parent = "root"
+        for turn, (question, reply) in enumerate(_chat_turns(6)):
+            for role, text in (("user", question), ("assistant", reply)):
+                node = f"n{number}-{turn}-{role}"
+                mapping[node] = {"id": node, "parent": parent, "children": [], "message": {
+                    "id": node, "author": {"role": role}, "content": {"content_type": "text", "parts": [text]},
+                    "metadata": {}, "recipient": "all"}}
+                mapping[parent]["children"].append(node)
+                parent = node
+        conversation = {"title": f"Study session {number}", "conversation_id": f"c{number}", "mapping": mapping,
+                        "current_node": parent}
+        size += len(json.dumps(conversation))
+        conversations.append(conversation)
+        number += 1
+    return json.dumps(conversations)
+
+
+def bench_import_large() -> None:
+    """Import time against export size: a long chat as Markdown and ChatGPT's conversations.json, up to 50 MB."""
+    import resource
+
+    from tabench import ingest
+    from tabench.transcripts import Options, import_text
+
+    key = ingest(SEEDS / "002_c2737d6fc07f4f16.txt")
+    for size_mb in (12.5, 25, 50):
+        text, count = "", 200
+        while len(text) < size_mb * 1e6:
+            count *= 2
+            text = "".join(f"User: {q}\n\nAssistant: {r}\n" for q, r in _chat_turns(count))
+        text = text[: int(size_mb * 1e6)]
+        start = time.perf_counter()
+        imported = import_text(text, "chat.md", key)
+        elapsed = time.perf_counter() - start
+        print(f"import a {len(text) / 1e6:.1f} MB Markdown chat ({len(imported.entries)} blocks): {elapsed:.2f} s "
+              f"= {elapsed / (len(text) / 1e6):.2f} s/MB")
+    for size_mb in (12.5, 25, 50):
+        export = _conversations_json(int(size_mb * 1e6))
+        start = time.perf_counter()
+        imported = import_text(export, "conversations.json", key)
+        by_fit = time.perf_counter() - start
+        start = time.perf_counter()
+        import_text(export, "conversations.json", key, Options(conversation="Study session 3"))
+        chosen = time.perf_counter() - start
+        print(f"import a {len(export) / 1e6:.1f} MB conversations.json: {by_fit:.2f} s choosing the conversation "
+              f"that fits the key ({by_fit / (len(export) / 1e6):.2f} s/MB), {chosen:.2f} s with --conversation")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this benchmark process: {peak:.0f} MB")
+
+
 def bench_review() -> None:
     """Time to show one part of 200 submissions on the review page: the server's answer, and chromium's load."""
     import json
@@ -268,8 +362,9 @@ def bench_review() -> None:
             thread.join(10)
 
 
-BENCHES = {"ingest": bench_ingest, "ingest-parsed": bench_ingest_with_parsed_forms, "grade": bench_grade,
-           "check": bench_check, "import": bench_import, "runs": bench_runs, "review": bench_review}
+BENCHES = {"ingest": bench_ingest, "ingest-latex": bench_ingest_latex, "ingest-parsed": bench_ingest_with_parsed_forms,
+           "grade": bench_grade, "check": bench_check, "import": bench_import, "import-large": bench_import_large,
+           "runs": bench_runs, "review": bench_review}
 
 
 def main(names: list[str]) -> None:

@@ -9,7 +9,7 @@ from conftest import HW12, SEEDS, truth
 from tabench.cli import app
 from tabench.errors import ParseError
 from tabench.store import Store
-from tabench.transcripts import import_text
+from tabench.transcripts import MAX_TRANSCRIPT_BYTES, import_text
 
 runner = CliRunner()
 SEED_000 = SEEDS / "000_aea459260c05754e.txt"
@@ -214,31 +214,39 @@ def test_import_command_json(tmp_path):
     result = runner.invoke(app, ["import", str(SEED_004), "--json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"answers", "annotations", "unaligned", "missing"}
+    assert {"format", "blocks", "answers", "annotations", "unaligned", "missing", "low_confidence", "mismatch",
+            "trace"} <= set(data)
     assert data["answers"][0]["part_id"] == "1.a" and 0 <= data["answers"][0]["confidence"] <= 1
+    assert [b["part_id"] for b in data["blocks"] if b["text"]][:3] == ["1.a", "1.b", "1.c"]
 
 
 @pytest.mark.parametrize("content,message", [
-    ('{"hello": {"nested": true}}', "not a chat export"),
+    ('{"hello": {"nested": true}}', "not a chat export tabench knows (keys found: hello)"),
     ("[1, 2, 3]", "not a chat export"),
     ('[{"role": "user", "content": "hi"}]', "no assistant message"),
     ("[{\"role\": \"user\", ", "not valid"),
     ("### User\n\nhello\n", "no answer text"),
+    ('{"runSettings": {"model": "x"}, "prompt": {"text": "hi"}}', "keys found: runSettings, prompt"),
+    ('[{"question": "q", "reply": "r"}]', "first object has the keys question, reply"),
+    ('{"conversation_log": [{"speaker": "me", "said": "hi"}]}', "keys found: conversation_log"),
 ])
 def test_malformed_transcripts(tmp_path, content, message):
     path = tmp_path / "chat.json"
     path.write_text(content)
-    result = runner.invoke(app, ["import", str(path)])
-    assert result.exit_code == 2
-    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    for command in (["import", str(path)], ["grade", str(HW12), str(path)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, command
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_fifty_megabyte_transcript_is_refused(tmp_path):
-    path = tmp_path / "huge.md"
+def test_a_transcript_over_the_limit_is_refused(tmp_path):
+    path = tmp_path / "huge.json"
     with path.open("w") as handle:
-        handle.write("User: hi\n\nAssistant: " + "x" * (50 * 1024 * 1024))
-    result = runner.invoke(app, ["import", str(path)])
-    assert result.exit_code == 2 and "limit" in result.stderr
+        handle.write("[")
+        handle.truncate(MAX_TRANSCRIPT_BYTES + 1)  # sparse: refused from its size, before it is read
+    for command in (["import", str(path)], ["grade", str(HW12), str(path)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2 and "limit" in result.stderr, command
 
 
 def test_parse_error_for_an_empty_chat():

@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import InputError, ParseError
 from .ingest.loader import read_text
 from .model import ProblemSet
-from .transcripts import Imported, import_text
+from .transcripts import MAX_TRANSCRIPT_BYTES, Imported, Options, import_for_grading, is_transcript
 
 
 @dataclass
@@ -24,16 +24,17 @@ class SubmissionInput:
     sample: int | None = None
 
 
-def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str | None = None) -> list[SubmissionInput]:
+def load_submissions(path: str | Path, key: ProblemSet | None, default_name: str | None = None,
+                     import_options: Options | None = None) -> list[SubmissionInput]:
     """Answers files become submissions as they are; anything else is imported as a transcript."""
     path = Path(path)
-    text = read_text(path, what="answers file")
+    text = read_text(path, what="answers file", max_bytes=MAX_TRANSCRIPT_BYTES)
     name = default_name or path.stem
-    answers = _answers_json(path, text, name)
+    answers = None if is_transcript(text) else _answers_json(path, text, name)
     if answers is not None:
         described = _descriptions(text)
         return [SubmissionInput(n, a, **described.get(n, {})) for n, a in answers.items()]
-    imported = import_text(text, str(path), key)
+    imported = import_for_grading(text, str(path), key, import_options)
     if not imported.answers:
         raise ParseError(
             f"{path}: no answer could be placed under any part of the key; check the file is answers JSON or a "

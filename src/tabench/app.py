@@ -37,12 +37,16 @@ def load_key(path: str | Path, parsed_forms: bool = False) -> ProblemSet:
     return with_parsed_forms(problem_set) if parsed_forms else problem_set
 
 
-def import_transcript(path: str | Path, key: str | Path | None = None):
-    """(Imported, the key's ProblemSet or None): a transcript or write-up split into answers per part."""
-    from .transcripts import import_text
+def import_transcript(path: str | Path, key: str | Path | None = None, options=None):
+    """(Imported, the key's ProblemSet or None): a transcript or write-up split into answers per part.
+
+    `options` (transcripts.Options) choose a conversation of an export, correct placements ("block 3=5.b") and
+    place by content a transcript whose numbering does not fit the key."""
+    from .transcripts import MAX_TRANSCRIPT_BYTES, import_text
 
     problem_set = load_problem_set(key) if key is not None else None
-    return import_text(read_text(path, what="transcript"), str(path), problem_set), problem_set
+    text = read_text(path, what="transcript", max_bytes=MAX_TRANSCRIPT_BYTES)
+    return import_text(text, str(path), problem_set, options), problem_set
 
 
 @dataclass
@@ -56,11 +60,14 @@ class Graded:
 
 
 def grade_file(key: str | Path, answers: str | Path, *, submission: str | None = None, model: str | None = None,
-               protocol: str | None = None, store: bool = True, tolerance: float | None = None) -> Graded:
+               protocol: str | None = None, store: bool = True, import_options=None,
+               tolerance: float | None = None) -> Graded:
     """Grade an answers file (or a transcript, imported first) against the key, and store the results.
+
+    A transcript that does not fit the key is refused (GradingError) unless `import_options.accept_mismatch`.
     `tolerance`: a relative tolerance for numbers whose key sets none of its own."""
     problem_set = load_problem_set(key)
-    submissions = load_submissions(answers, problem_set, default_name=submission)
+    submissions = load_submissions(answers, problem_set, default_name=submission, import_options=import_options)
     for item in submissions:
         item.model = model or item.model
         item.protocol = protocol or item.protocol
@@ -83,6 +90,8 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
                 warnings.append(f"{submission.name}: answers for parts the key does not have were kept but not "
                                 f"graded: {' '.join(unknown[:10])}")
             graded = grade_answers(problem_set, submission.answers, submission=submission.name, tolerance=tolerance)
+            if submission.imported is not None:
+                warnings += _placement_warnings(submission.name, submission.imported, graded)
             if db:
                 before = db.answers_of(key_id, submission.name)
                 submission_id = db.save_submission(key_id, submission.name, submission.answers, source)
@@ -125,6 +134,23 @@ def check_file(path: str | Path, tolerance: float | None = None) -> Checked:
                      "called_equal_labelled_not": sum(equal and not label for label, equal, _ in said),
                      "undecided": sum(undecided for _, _, undecided in said)}
     return Checked(results, agreement)
+
+
+UNCERTAIN_PLACEMENT = "uncertain_placement"  # the tag of a verdict on an answer whose place in the key is unsure
+
+
+def _placement_warnings(name: str, imported, verdicts: list[Verdict]) -> list[str]:
+    """What the import did that a person should check; verdicts on answers placed with low confidence are tagged."""
+    lines = [f"{name}: {note}" for note in imported.notes]
+    uncertain = {entry.part_id: entry for entry in imported.low_confidence}
+    for verdict in verdicts:
+        if verdict.part_id in uncertain and UNCERTAIN_PLACEMENT not in verdict.tags:
+            verdict.tags.append(UNCERTAIN_PLACEMENT)
+    if uncertain:
+        shown = ", ".join(f"block {e.number} -> {pid} ({e.confidence:.2f}, {e.how})" for pid, e in uncertain.items())
+        lines.append(f"{name}: placed with low confidence, check them (`tabench import --json` shows the blocks, "
+                     f"--map \"block N=PART\" corrects one): {shown}")
+    return lines
 
 
 def stored_submissions() -> list[dict]:

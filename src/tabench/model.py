@@ -118,6 +118,7 @@ class Part(_Model):
     figures: list[Figure] = Field(default_factory=list, description="the figures this part depends on, where known")
     rubric: list[RubricItem] = Field(default_factory=list, description="criteria for free-form grading; editable")
     blanks: list[Blank] = Field(default_factory=list)
+    bonus: bool = Field(default=False, description="bonus points: not counted in the question's total")
 
     @property
     def has_reference(self) -> bool:
@@ -130,6 +131,7 @@ class Question(_Model):
     points: float | None = None
     preamble: str = ""
     parts: list[Part]
+    bonus: bool = Field(default=False, description="a bonus question: its points are not counted in the total")
 
 
 class ProblemSet(_Model):

@@ -8,18 +8,17 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
 
 from .. import app as application
 from ..errors import TabenchError
 from ..model import problem_set_schema
-from ..summary import short
-from .base import _fail, _write_or_print, app, console
-from .show import print_index
+from .base import _fail, _write_or_print, app
+from .show import print_import, print_index
 
 @app.command(rich_help_panel="Pipeline")
 def ingest(
-    document: Path = typer.Argument(..., help="Markdown/text problem set with solutions, or a ProblemSet JSON file."),
+    document: Path = typer.Argument(..., help="Markdown/text or LaTeX (.tex) problem set with solutions, or a "
+                                              "ProblemSet JSON file."),
     as_json: bool = typer.Option(False, "--json", help="Print the ProblemSet as JSON instead of the index."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the ProblemSet JSON to this file."),
 ) -> None:
@@ -38,34 +37,40 @@ def ingest(
         _fail(err)
 
 
+# How a transcript is imported, for `import` and for `grade` given a transcript.
+CONVERSATION = typer.Option(None, "--conversation", "-c", help="A transcript: which conversation of an export that "
+                            "holds several (its number, id or part of its title).")
+CORRECTIONS = typer.Option([], "--map", help='A transcript: put a block under another part, "block 3=5.b" (or '
+                           '"block 3=none"; `tabench import` lists the blocks); repeat it for more.')
+ACCEPT_MISMATCH = typer.Option(False, "--accept-mismatch", help="A transcript that does not fit the key: go on "
+                               "(where its numbering is another document's, its answers are placed by content).")
+
+
 @app.command("import", rich_help_panel="Pipeline")
 def import_(
-    file: Path = typer.Argument(..., help="A chat export (Markdown with turn markers, {role, content} JSON, ChatGPT's "
-                                         "conversations.json), a report that quotes a prompt and a reply, or a write-up."),
+    file: Path = typer.Argument(..., help="A chat export (ChatGPT's conversations.json, Claude's or Gemini's export, "
+                                         "AI Studio, an inspect_ai log, {role, content} JSON, a chat copied from "
+                                         "the browser or written out with speaker lines) or a typed write-up."),
     key: Optional[Path] = typer.Option(None, "--key", "-k", help="Align answers to the part ids of this problem set."),
-    as_json: bool = typer.Option(False, "--json", help='Print {"answers", "annotations", "unaligned", "missing"} as JSON.'),
+    as_json: bool = typer.Option(False, "--json", help="Print every block with its placement, the answers, the "
+                                                       "reader's marks and what fit nowhere, as JSON (edit part_id "
+                                                       "and grade the file to correct a placement)."),
+    conversation: Optional[str] = CONVERSATION,
+    corrections: list[str] = CORRECTIONS,
+    accept_mismatch: bool = ACCEPT_MISMATCH,
 ) -> None:
     """Split a transcript or write-up into answers per part; a reader's ✓/✗ marks become human verdicts."""
+    from ..transcripts import Options
+
+    options = Options(conversation, list(corrections), accept_mismatch)
     try:
-        imported, problem_set = application.import_transcript(file, key)
+        imported, problem_set = application.import_transcript(file, key, options)
     except TabenchError as err:
         _fail(err)
     if as_json:
         sys.stdout.write(json.dumps(imported.as_dict(), indent=2, ensure_ascii=False) + "\n")
         return
-    table = Table(title=f"{file.name}" + (f" against {problem_set.title}" if problem_set else ""), title_justify="left")
-    for column in ("part", "answer begins", "confidence", "reader's verdict"):
-        table.add_column(column, overflow="fold")
-    marks = {a.part_id: a for a in imported.annotations}
-    for answer in imported.answers:
-        mark = marks.get(answer.part_id)
-        table.add_row(answer.part_id, short(answer.text, 50), f"{answer.confidence:.2f}",
-                      (f"{mark.verdict or '?'}" + (f" [{', '.join(mark.tags)}]" if mark.tags else "")) if mark else "")
-    console.print(table)
-    if imported.missing:
-        console.print(f"parts with no answer: {' '.join(imported.missing)}", highlight=False)
-    for block in imported.unaligned:
-        console.print(f"fits no part (line {block['line']}): {short(block['text'], 70)}", highlight=False)
+    print_import(imported, file.name + (f" against {problem_set.title}" if problem_set else ""))
 
 
 @app.command(rich_help_panel="More")

@@ -19,6 +19,7 @@ from ..store import default_home
 from ..summary import BADGES, short
 from ..app import example_path
 from .base import _fail, app, console, warn
+from .documents import ACCEPT_MISMATCH, CONVERSATION, CORRECTIONS
 from .show import _print_import_notes, percent, print_index, print_summary, print_verdicts
 
 @app.command(rich_help_panel="Pipeline")
@@ -33,6 +34,9 @@ def grade(
     no_store: bool = typer.Option(False, "--no-store", help="Do not save answers and verdicts in the store."),
     model: Optional[str] = typer.Option(None, "--model", help="Who answered (recorded for reports and comparisons)."),
     protocol: Optional[str] = typer.Option(None, "--protocol", help="How the model was asked: whole, interactive, per-part."),
+    conversation: Optional[str] = CONVERSATION,
+    corrections: list[str] = CORRECTIONS,
+    accept_mismatch: bool = ACCEPT_MISMATCH,
     tolerance: Optional[float] = typer.Option(None, "--tolerance", min=0.0,
                                               help="Relative tolerance for numbers whose key sets none of its own."),
 ) -> None:
@@ -40,8 +44,11 @@ def grade(
 
     JSON Lines rows may also carry "model", "protocol" and "sample"; `tabench compare` groups by them."""
     try:
+        from ..transcripts import Options
+
         graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
-                                        store=not no_store, tolerance=tolerance)
+                                        store=not no_store, tolerance=tolerance,
+                                        import_options=Options(conversation, list(corrections), accept_mismatch))
     except TabenchError as err:
         _fail(err)
     warn(graded.warnings)

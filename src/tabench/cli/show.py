@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.table import Table
+from rich.text import Text
 
 from ..model import ProblemSet, Verdict
 from ..stats import summarize
@@ -80,3 +81,43 @@ def _print_import_notes(imported) -> None:
         console.print(f"reader's verdicts imported: {agreed}", highlight=False)
     if imported.unaligned:
         console.print(f"blocks that fit no part: {len(imported.unaligned)} (see `tabench import --json`)", highlight=False)
+
+
+MAX_TABLE_BLOCKS = 300  # a longer transcript's blocks are all in `--json`
+
+
+def print_import(imported, title: str) -> None:
+    """Every block of an imported transcript with where it went, then what needs a person's eye."""
+    table = Table(title=Text(title), title_justify="left")
+    for column in ("block", "line", "label", "part", "confidence", "how", "answer begins", "reader's verdict"):
+        table.add_column(column, overflow="fold")
+    marks = {a.part_id: a for a in imported.annotations}
+    shown = [entry for entry in imported.entries if entry.text or entry.label]
+    first_block: dict[str, int] = {}
+    for entry in shown:
+        if entry.part_id:
+            first_block.setdefault(entry.part_id, entry.number)
+    for entry in shown[:MAX_TABLE_BLOCKS]:
+        mark = marks.get(entry.part_id) if entry.part_id and entry.number == first_block[entry.part_id] else None
+        verdict = (f"{mark.verdict or '?'}" + (f" [{', '.join(mark.tags)}]" if mark.tags else "")) if mark else ""
+        confidence = f"{entry.confidence:.2f}" + (" low" if entry in imported.low_confidence else "")
+        table.add_row(Text(str(entry.number)), Text(str(entry.line + 1)), Text(entry.label or "—"),
+                      Text(entry.part_id or "—"), Text(confidence), Text(entry.how), Text(short(entry.text, 50)),
+                      Text(verdict))
+    console.print(table)
+    say = lambda line: console.print(Text(line))  # noqa: E731 — text from the transcript is never markup
+    if len(shown) > MAX_TABLE_BLOCKS:
+        say(f"… {len(shown) - MAX_TABLE_BLOCKS} more blocks; `tabench import --json` lists them all")
+    if imported.mismatch:
+        say(f"does not fit the key: {imported.mismatch} (`tabench grade` refuses it unless --accept-mismatch)")
+    if imported.missing:
+        say(f"parts with no answer: {' '.join(imported.missing)}")
+    for block in imported.unaligned[:20]:
+        say(f"block {block['block']} (line {block['line']}) fits no part: {short(block['text'], 70)}")
+    if len(imported.unaligned) > 20:
+        say(f"… {len(imported.unaligned) - 20} more blocks fit no part")
+    for entry in imported.low_confidence[:20]:
+        say(f"block {entry.number} -> {entry.part_id} is placed with low confidence ({entry.confidence:.2f}, "
+            f"{entry.how}); correct it with --map \"block {entry.number}=PART\" if it is wrong")
+    for note in imported.notes:
+        say(note)

@@ -8,6 +8,8 @@ from pydantic import ValidationError
 
 from ..errors import InputError, ParseError
 from ..model import ProblemSet
+from .latex import MAX_CHARS as LATEX_MAX_CHARS
+from .latex import parse_latex
 from .markdown import parse_markdown
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -46,13 +48,13 @@ def read_text(path: str | Path, what: str = "document", max_bytes: int | None = 
 
 
 def load_problem_set(path: str | Path) -> ProblemSet:
-    """A ProblemSet from a Markdown/text document with solutions, or from a ProblemSet JSON file."""
+    """A ProblemSet from a Markdown/text or LaTeX document with solutions, or from a ProblemSet JSON file."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         raise InputError(f"{path}: PDF ingest is not available yet; convert it to Markdown first (e.g. with marker or pymupdf4llm)")
     if suffix in (".tex", ".ltx"):
-        raise InputError(f"{path}: LaTeX ingest is not available yet; convert it to Markdown first (e.g. with pandoc)")
+        return _from_latex(path)
     text = read_text(path)
     if suffix == ".json" or text.lstrip().startswith("{"):
         return _from_json(path, text)
@@ -68,3 +70,23 @@ def _from_json(path: Path, text: str) -> ProblemSet:
         raise ParseError(
             f"{path}: not a valid ProblemSet JSON ({where}: {first.get('msg')}); compare it with `tabench schema`"
         ) from None
+
+
+def _from_latex(path: Path) -> ProblemSet:
+    text = read_text(path, what="LaTeX document", max_bytes=LATEX_MAX_CHARS)
+    return parse_latex(text, source=str(path), read_file=_files_beside(path), fallback_title=path.stem)
+
+
+def _files_beside(document: Path):
+    r"""What `\input{name}` reads: a regular file inside the document's folder (links followed, then checked)."""
+    folder = document.parent.resolve()
+
+    def read(name: str) -> str | None:
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder):
+            raise InputError(f"{name} leads outside the document's folder")
+        if not path.is_file():
+            return None
+        return read_text(path, what="LaTeX include", max_bytes=LATEX_MAX_CHARS)
+
+    return read

@@ -35,6 +35,7 @@ TAG_RULES = [
 ]
 _VERDICT_WORD = re.compile(r"\s*(?:correct|incorrect|wrong|right|partially|hallucinat|made|minor|missing)", re.I)
 _POSITIVE = {"✓", "✔", "V"}
+MAX_MARK_LINE = 1000  # a reader's mark is a short line or the end of one; longer lines are answer text
 _NEGATIVE = {"✗", "✘", "X"}
 
 
@@ -62,11 +63,13 @@ def separate(text: str) -> tuple[str, list[Note]]:
     for index, line in enumerate(text.split("\n")):
         if line.lstrip().startswith("```"):
             in_code = not in_code
-        if in_code:
+        if in_code or len(line) > MAX_MARK_LINE:
             kept.append(line)
             continue
-        line = _LATEX_MARK.sub(lambda m: _take(notes, m, index), line)
-        whole = _MARK_LINE.match(line) or _WORD_THEN_MARK.match(line)
+        if "\\text" in line:
+            line = _LATEX_MARK.sub(lambda m: _take(notes, m, index), line)
+        stripped = line.strip()  # the patterns start at the text: no backtracking over indentation
+        whole = _MARK_LINE.match(stripped) or _WORD_THEN_MARK.match(stripped)
         if whole and whole.re is _MARK_LINE and whole.group("mark") in "XV" and not _VERDICT_WORD.match(whole.group("comment")):
             whole = None  # "X: the input matrix" is the model's text, "X: Incorrect." is a mark
         if whole:
@@ -80,11 +83,11 @@ def separate(text: str) -> tuple[str, list[Note]]:
             if rest:
                 kept.append(rest)
             continue
-        trailing = _TRAILING_MARK.search(line)
+        trailing = _TRAILING_MARK.search(line) if any(mark in line for mark in "✓✔✗✘") else None
         if trailing:
             notes.append(Note(_canonical(trailing.group("mark"), trailing.group("comment")), trailing.group("comment").strip(), index))
             line = line[: trailing.start()]
-        if _THIRD_PERSON.match(line):
+        if _THIRD_PERSON.match(stripped):
             negative = re.search(r"incorrectly|failed|hallucinat|misunderst|mistake", line, re.I)
             notes.append(Note("✗" if negative else "✓", line.strip(), index, prose=True))
             continue

@@ -1,12 +1,21 @@
-"""Split a chat export into turns (pure): Markdown with turn markers, a {role, content} list, a ChatGPT export."""
+"""Split a chat written out as text into turns (pure): who speaks, from the lines that introduce each turn.
+
+| speaker line | examples | role |
+| --- | --- | --- |
+| a speaker and a colon | `User:`, `**Assistant:**`, `Me:`, `Gemini:`, `Human:`, `GPT-4o:`, `Student: …` | user / assistant |
+| what a chat app writes when a conversation is copied from its window | `You said:`, `ChatGPT said:`, `Gemini said` | user / assistant |
+| a heading | `### User`, `## Model`, `### Prompt`, `## Response`, `## Output Solutions by Gemini` | user / assistant |
+| a numbered section of a report | `1.3 User Prompt 2`, `1.6 TA Response 3 (Solution to Q1)` | user / assistant |
+| question and answer | `Q:` … `A:` (only where both occur, a `Q:` first) | user / assistant |
+| the reader's own sections | `## Executive Summary`, `### Evaluation`, `## Reflection` | annotator |
+
+A text with no speaker lines is one `document` turn: a typed write-up.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-
-from ..errors import ParseError
 
 
 @dataclass
@@ -15,37 +24,46 @@ class Turn:
     text: str
     title: str = ""
     line: int = 0  # where the turn starts in the source (0-based)
+    part_id: str | None = None  # the part the export says this reply answers (tabench's own run logs)
 
 
+MAX_SPEAKER_LINE = 200
 _ROLE_WORDS = {
     "user prompt": "user", "user": "user", "human": "user", "you": "user", "me": "user", "student": "user",
-    "prompt": "user",
+    "prompt": "user", "q": "user",
     "ta response": "assistant", "assistant": "assistant", "ai": "assistant", "model": "assistant",
     "gemini": "assistant", "chatgpt": "assistant", "claude": "assistant", "bot": "assistant", "response": "assistant",
+    "copilot": "assistant", "deepseek": "assistant", "grok": "assistant", "llama": "assistant", "mistral": "assistant",
+    "qwen": "assistant", "a": "assistant",
 }
 _MARKER = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\s+)?(?:\*\*|__)?\s*"
-    r"(?P<who>user prompt|ta response|user|human|you|me|student|assistant|ai|model|gemini|chatgpt|claude|gpt[-\w.]*|bot)"
-    r"(?P<number>\s*\d+)?\s*(?:\*\*|__)?\s*(?P<sep>:)?\s*(?:\*\*|__)?(?P<rest>.*)$",
+    r"(?:#{1,6}\s{0,3})?(?:\d{1,3}(?:\.\d{1,3}){0,3}\s{1,3})?(?:\*\*|__)?\s{0,3}"
+    r"(?P<who>user prompt|ta response|user|human|you|me|student|assistant|ai|model|gemini|chatgpt|claude|copilot|"
+    r"deepseek|grok|llama|mistral|qwen|gpt[-\w.]{0,20}|bot|q|a)"
+    r"(?P<number>\s{0,3}\d{1,3})?(?P<said>\s{1,3}said)?\s{0,3}(?:\*\*|__)?\s{0,3}(?P<sep>:)?\s{0,3}(?:\*\*|__)?(?P<rest>.*)",
     re.I,
 )
 _HEADING_ROLE = [
-    (re.compile(r"^\s*#{1,6}.*\b(?:executive summary|summary|evaluation|reflection|conclusions?|grading|observations)\b", re.I), "annotator"),
-    (re.compile(r"^\s*#{1,6}.*\b(?:output|outputs|responses?|solutions? by|answers? by|reply|replies)\b", re.I), "assistant"),
-    (re.compile(r"^\s*#{1,6}.*\bprompts?\b", re.I), "user"),
+    (re.compile(r"#{1,6}.{0,80}\b(?:executive summary|summary|evaluation|reflection|conclusions?|grading|observations)\b",
+                re.I), "annotator"),
+    (re.compile(r"#{1,6}.{0,80}\b(?:output|outputs|responses?|solutions? by|answers? by|reply|replies)\b", re.I),
+     "assistant"),
+    (re.compile(r"#{1,6}.{0,80}\bprompts?\b", re.I), "user"),
 ]
+_QA = re.compile(r"(?:\*\*|__)?(?P<who>[QA])(?:\*\*|__)?\s{0,2}:", re.I)
 
 
 def split_turns(text: str) -> list[Turn]:
-    """Turns of a Markdown chat export; a document with no turn markers is one 'document' turn."""
+    """Turns of a chat written out as text; a text with no speaker lines is one 'document' turn."""
     lines = text.split("\n")
+    question_answer = _uses_question_answer(lines)
     turns: list[Turn] = []
     bodies: list[list[str]] = []  # each turn's lines, joined once at the end (no quadratic string growth)
     in_code = False
     for index, line in enumerate(lines):
-        if line.lstrip().startswith("```"):
+        if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
-        role, title, rest = (None, "", "") if in_code else _marker(line)
+        role, title, rest = (None, "", "") if in_code else _marker(line, question_answer)
         if role is None:
             if not turns:
                 turns.append(Turn("document", "", "", index))
@@ -56,108 +74,45 @@ def split_turns(text: str) -> list[Turn]:
         bodies.append([rest] if rest else [])
     for turn, body in zip(turns, bodies):
         turn.text = "\n".join(body) + ("\n" if body else "")
-    turns = [t for t in turns if t.text.strip() or t.role != "document"]
-    if len(turns) == 1 and turns[0].role == "document":
-        return turns
-    return turns
+    return [t for t in turns if t.text.strip() or t.role != "document"]
 
 
-def _marker(line: str) -> tuple[str | None, str, str]:
-    if "\t" in line or len(line) > 200:
+def _uses_question_answer(lines: list[str]) -> bool:
+    """`Q:` and `A:` introduce turns only in a text that has both, a `Q:` first."""
+    first: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        found = _QA.match(line.lstrip())
+        if found:
+            first.setdefault(found.group("who").upper(), index)
+            if len(first) == 2:
+                break
+    return len(first) == 2 and first["Q"] < first["A"]
+
+
+def _marker(line: str, question_answer: bool) -> tuple[str | None, str, str]:
+    stripped = line.strip()
+    if "\t" in line or not stripped:
         return None, "", ""
-    match = _MARKER.match(line)
+    match = _MARKER.fullmatch(stripped[:MAX_SPEAKER_LINE])  # the speaker is at the start: "Me: <a long question>"
     if match:
         who = match.group("who").lower()
         role = _ROLE_WORDS.get(who, "assistant" if who.startswith("gpt") else None)
-        rest = match.group("rest").strip()
-        heading = line.lstrip().startswith("#")
-        bold = "**" in line[: line.lower().find(who) + 1] or "__" in line[: line.lower().find(who) + 1]
+        if who in ("q", "a") and (not question_answer or not match.group("sep")):
+            role = None
+        rest = stripped[match.start("rest"):].strip()
+        prefix = stripped[: stripped.lower().find(who) + 1]
+        heading = stripped.startswith("#")
+        bold = "**" in prefix or "__" in prefix
         # "1.3 User Prompt 2" is a turn; "2.3.1 Model Observations" is a section of a write-up
-        numbered = bool(re.match(r"^\s*\d+(?:\.\d+)+\s", line)) and match.group("number") is not None
-        if role and (match.group("sep") or heading or bold or numbered) and not (not match.group("sep") and len(rest) > 60):
+        numbered = bool(re.match(r"\d{1,3}(?:\.\d{1,3}){1,3}\s", stripped)) and match.group("number") is not None
+        said = match.group("said") is not None and (match.group("sep") or not rest)
+        introduces = match.group("sep") or heading or bold or numbered or said
+        if role and introduces and not (not match.group("sep") and len(rest) > 60):
             if match.group("sep"):
                 return role, "", rest
             return role, rest.strip("*_ ()"), ""
-    if line.lstrip().startswith("#"):
+    if stripped.startswith("#") and len(stripped) <= MAX_SPEAKER_LINE:
         for pattern, role in _HEADING_ROLE:
-            if pattern.match(line):
-                return role, line.strip("# *"), ""
+            if pattern.match(stripped):
+                return role, stripped.strip("# *"), ""
     return None, "", ""
-
-
-def turns_from_json(data, source: str) -> list[Turn]:
-    """Turns of a JSON chat export: a list of {role, content}, {"messages": [...]}, or ChatGPT's conversations.json."""
-    if isinstance(data, dict) and isinstance(data.get("messages"), list):
-        data = data["messages"]
-    if isinstance(data, dict) and "mapping" in data:
-        data = [data]
-    if isinstance(data, list) and data and all(isinstance(item, dict) and "mapping" in item for item in data):
-        return _chatgpt_turns(data[0], source)
-    if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
-        turns = []
-        for item in data:
-            role = item.get("role") or item.get("author") or item.get("from")
-            content = item.get("content", item.get("text", item.get("value")))
-            if not isinstance(role, str) or content is None:
-                raise ParseError(f"{source}: a message has no 'role' and 'content'; export the chat as a list of {{role, content}}")
-            turns.append(Turn(_json_role(role), _content_text(content)))
-        if not any(turn.role == "assistant" for turn in turns):
-            raise ParseError(f"{source}: the chat has no assistant message to import")
-        return turns
-    raise ParseError(
-        f"{source}: JSON but not a chat export; give a list of {{role, content}} messages or ChatGPT's conversations.json"
-    )
-
-
-def _json_role(role: str) -> str:
-    role = role.lower()
-    if role in ("user", "human", "student"):
-        return "user"
-    if role in ("system", "developer"):
-        return "system"
-    return "assistant"
-
-
-def _content_text(content) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(_content_text(piece) for piece in content)
-    if isinstance(content, dict):
-        for key in ("text", "parts", "content", "value"):
-            if key in content:
-                return _content_text(content[key])
-        return ""
-    return str(content)
-
-
-def _chatgpt_turns(conversation: dict, source: str) -> list[Turn]:
-    mapping = conversation.get("mapping")
-    if not isinstance(mapping, dict) or not mapping:
-        raise ParseError(f"{source}: the ChatGPT export has an empty conversation")
-    node_id = conversation.get("current_node")
-    if node_id not in mapping:
-        node_id = next((key for key, node in mapping.items() if not node.get("children")), None)
-    chain = []
-    seen = set()
-    while node_id and node_id in mapping and node_id not in seen:
-        seen.add(node_id)
-        chain.append(mapping[node_id])
-        node_id = mapping[node_id].get("parent")
-    turns = []
-    for node in reversed(chain):
-        message = node.get("message") or {}
-        role = (message.get("author") or {}).get("role")
-        text = _content_text((message.get("content") or {}).get("parts", []))
-        if role in ("user", "assistant") and text.strip():
-            turns.append(Turn(role, text))
-    if not any(turn.role == "assistant" for turn in turns):
-        raise ParseError(f"{source}: the ChatGPT conversation has no assistant message")
-    return turns
-
-
-def parse_json(text: str, source: str):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ParseError(f"{source}: looks like JSON but is not valid ({err.msg} at line {err.lineno}); fix or re-export it") from None
