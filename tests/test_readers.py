@@ -106,6 +106,7 @@ EXPRESSIONS = [
     ("$\\sin^{6}(x)+\\cos^{6}(x)$", "$1-3\\sin^{2}(x)\\cos^{2}(x)$", "correct", "an identity SymPy's simplify misses"),
     ("c1 = 1, c2 = 1/3, c3 = 0", "$c_1 = 1, c_2 = \\frac{1}{3}, c_3 = 0$", "correct", "corpus introdatasci 7.b, typed indices"),
     ("0 <= min(x) <= 20,000", "$0 \\le \\min(x) \\le 20000$", "correct", "corpus stat50 2.b, typed relation"),
+    ("$\\frac{7}{28} = 0.25$", "$\\boxed{0.25}$", "correct", "corpus stat50 quiz 2: a key that works out a number"),
     # wrong, in the ways students err
     ("$7 = 11a + c$", "$11a+c$", "incorrect", "an equation is not its right side"),
     ("$2n(n-1)$", "$n(n-1)$", "incorrect", "dropped factor"),

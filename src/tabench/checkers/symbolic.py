@@ -56,13 +56,15 @@ def compare_expressions(reference: str, items: tuple[str, ...], log_base: int | 
 
 
 def _defined_values(gold: str, answer: str) -> tuple[tuple[str], tuple[str]]:
-    """A key that defines a quantity (`\\gamma_{\\tau,t} = \\frac{...}{...}`) is answered by its value alone, or by an
-    equation for the same quantity: compare the values (as Math-Verify does, and cheaper to parse). A key that
-    states a condition (`7 = 11a + c`, `2x + 4y = 3`) is compared as the equation it is."""
+    """A key that defines a quantity (`\\gamma_{\\tau,t} = \\frac{...}{...}`) or works out a number (`\\frac{7}{28} = 0.25`)
+    is answered by its value alone, or by an equation for the same quantity: compare the values (as Math-Verify
+    does, and cheaper to parse). A key that states a condition (`7 = 11a + c`, `2x + 4y = 3`) is compared as the
+    equation it is."""
     if "," in gold + answer or ";" in gold + answer or "\\\\" in gold + answer:  # lists, matrices: compared whole
         return (gold,), (answer,)
     gold_sides = split_equation(gold) if "=" in gold else []
-    if len(gold_sides) < 2 or not names_a_value(gold_sides[0]):
+    computation = len(gold_sides) >= 2 and all(_is_arithmetic(side) for side in gold_sides)  # '\\frac{7}{28} = 0.25'
+    if len(gold_sides) < 2 or not (names_a_value(gold_sides[0]) or computation):
         return (gold,), (answer,)
     answer_sides = split_equation(answer) if "=" in answer else [answer]
     if len(answer_sides) == 1:
@@ -102,6 +104,14 @@ def check_expression(answer: str, blank: Blank, *, tolerance: float | None = Non
         is_value=lambda value: compare_expressions(value, items, blank.log_base, tolerance, precision)[0] == "equal",
         is_opposite=lambda: compare_expressions(f"-\\left({_right_side(blank.latex)}\\right)", items, blank.log_base,
                                                 tolerance, precision)[0] == "equal")
+
+
+def _is_arithmetic(latex: str) -> bool:
+    try:
+        evaluate(latex)
+    except (NotANumber, TooLarge, ValueError):
+        return False
+    return True
 
 
 def _right_side(latex: str) -> str:
