@@ -388,10 +388,10 @@ def _leading_value(text: str) -> Item | None:
         items = values_in(head)
     except TooLarge:
         return None
-    if not items or items[0].start > 3:
+    if not items or items[0].start > 3 or items[0].result:  # a result, not a computation ('$2 + 3 = 5$')
         return None
     rest = head[items[0].end :].strip(" .!*$")
-    return items[0] if len(rest.split()) <= 2 else None
+    return items[0] if len(rest.split()) <= 2 and not re.search(r"[\d,;`]", rest) else None
 
 
 def _sentence_numbers(sentence: str, first: bool) -> list[Number]:
@@ -447,7 +447,7 @@ def expression_answer(solution: str) -> list[str] | None:
     for paragraph in re.split(r"\n\s*\n", solution):
         for sentence in _SENTENCE.split(paragraph):
             cue = _cued(strip_markup(re.sub(r"\$[^$]*\$", "", sentence)))
-            for latex, display in math_spans(sentence):
+            for latex, display in math_spans(sentence, paragraph_inline=True):
                 spans.append((clean_latex(latex), display, cue))
     with_equals = [s for s in spans if "=" in s[0] and split_equation(s[0])]
     for pool in (

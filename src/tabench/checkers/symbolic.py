@@ -60,7 +60,7 @@ def _defined_values(gold: str, answer: str) -> tuple[tuple[str], tuple[str]]:
     is answered by its value alone, or by an equation for the same quantity: compare the values (as Math-Verify
     does, and cheaper to parse). A key that states a condition (`7 = 11a + c`, `2x + 4y = 3`) is compared as the
     equation it is."""
-    if "," in gold + answer or ";" in gold + answer or "\\\\" in gold + answer:  # lists, matrices: compared whole
+    if _listed(gold) or _listed(answer):  # 'AB = 4, CD = 5' is a list of equations: compared whole
         return (gold,), (answer,)
     gold_sides = split_equation(gold) if "=" in gold else []
     computation = len(gold_sides) >= 2 and all(_is_arithmetic(side) for side in gold_sides)  # '\\frac{7}{28} = 0.25'
@@ -104,6 +104,19 @@ def check_expression(answer: str, blank: Blank, *, tolerance: float | None = Non
         is_value=lambda value: compare_expressions(value, items, blank.log_base, tolerance, precision)[0] == "equal",
         is_opposite=lambda: compare_expressions(f"-\\left({_right_side(blank.latex)}\\right)", items, blank.log_base,
                                                 tolerance, precision)[0] == "equal")
+
+
+def _listed(latex: str) -> bool:
+    """Is there a comma or a semicolon outside every bracket (a list, not `f(x, y)` or `x_{i,j}`)?"""
+    depth = 0
+    for char in latex:
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth = max(0, depth - 1)
+        elif char in ",;" and depth == 0:
+            return True
+    return False
 
 
 def _is_arithmetic(latex: str) -> bool:

@@ -79,8 +79,10 @@ class _NextCloser:
 
 
 @lru_cache(maxsize=512)
-def scan_math(text: str) -> MathScan:
-    """Every math span of `text`, in order, and the openers that never close."""
+def scan_math(text: str, paragraph_inline: bool = False) -> MathScan:
+    """Every math span of `text`, in order, and the openers that never close. With `paragraph_inline`, inline math
+    may run over lines up to a blank line, as LaTeX source allows (the key reads documents so; answers keep
+    inline math on one line)."""
     spans: list[Span] = []
     unclosed: list[int] = []
     closers = _NextCloser(text)
@@ -115,7 +117,7 @@ def scan_math(text: str) -> MathScan:
             position = end + len(closer)
             continue
         if start > line_end:
-            line_end = text.find("\n", start)
+            line_end = text.find("\n\n" if paragraph_inline else "\n", start)
             if line_end == -1:
                 line_end = len(text)
         end = _inline_close(text, token, match.end(), line_end)
@@ -142,9 +144,9 @@ def _inline_close(text: str, token: str, position: int, line_end: int) -> int:
     return index
 
 
-def math_spans(text: str) -> list[tuple[str, bool]]:
-    """Every piece of math in `text`, as (latex, is_display), in order."""
-    return [(span.body, span.display) for span in scan_math(text).spans]
+def math_spans(text: str, paragraph_inline: bool = False) -> list[tuple[str, bool]]:
+    """Every piece of math in `text`, as (latex, is_display), in order (see scan_math)."""
+    return [(span.body, span.display) for span in scan_math(text, paragraph_inline).spans]
 
 
 # ---- boxes -------------------------------------------------------------------------------------
