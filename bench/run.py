@@ -224,6 +224,26 @@ def bench_import() -> None:
     print(f"import a {len(big) / 1e6:.1f} MB transcript: {time.perf_counter() - start:.2f} s")
 
 
+def bench_pdf() -> None:
+    """PDF ingest of the largest corpus PDF: pages per second (the child process that reads the PDF included)."""
+    from tabench import ingest
+    from tabench.ingest.pdf import read_pages
+    from tabench.ingest.pdf_parts import problem_set_from_pages
+
+    corpus = ROOT.parent / "shared" / "corpus" / "pdf"
+    largest = max(corpus.glob("*.pdf"), key=lambda path: path.stat().st_size)
+    ingest(largest)  # warm-up
+    samples = timed(lambda: ingest(largest), repeat=5)
+    pages = read_pages(largest)
+    start = time.perf_counter()
+    problem_set_from_pages(pages, str(largest))
+    layout = time.perf_counter() - start
+    median = statistics.median(samples)
+    print(f"ingest {largest.name} ({largest.stat().st_size / 1024:.0f} KB, {len(pages)} pages): median {median:.2f} s "
+          f"= {len(pages) / median:.1f} pages/s over {len(samples)} runs (min {min(samples):.2f} s); of which layout "
+          f"and structure in this process {layout:.2f} s, the rest the pdfplumber child process")
+
+
 def _chat_turns(count: int) -> list[tuple[str, str]]:
     """(question, reply) pairs in the style of a long study session: labelled parts, math, a table, a mark."""
     turns = []
@@ -362,7 +382,7 @@ def bench_review() -> None:
             thread.join(10)
 
 
-BENCHES = {"ingest": bench_ingest, "ingest-latex": bench_ingest_latex, "ingest-parsed": bench_ingest_with_parsed_forms,
+BENCHES = {"ingest": bench_ingest, "ingest-latex": bench_ingest_latex, "pdf": bench_pdf, "ingest-parsed": bench_ingest_with_parsed_forms,
            "grade": bench_grade, "check": bench_check, "import": bench_import, "import-large": bench_import_large,
            "runs": bench_runs, "review": bench_review}
 

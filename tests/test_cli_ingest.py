@@ -110,10 +110,10 @@ def test_bad_problem_set_json(tmp_path):
     assert "not a valid ProblemSet JSON" in _error_of(path)
 
 
-def test_pdf_says_what_to_do(tmp_path):
+def test_a_broken_pdf_says_what_to_do(tmp_path):
     path = tmp_path / "exam.pdf"
     path.write_bytes(b"%PDF-1.4")
-    assert "convert it to Markdown" in _error_of(path)
+    assert "truncated" in _error_of(path) and "save it again" in _error_of(path)
 
 
 def test_unwritable_output(tmp_path):

@@ -67,6 +67,9 @@ def check_blank(piece: str | None, blank, **options) -> Check:
     """One blank's check; a checker that fails is a person's job, not a wrong answer."""
     if piece is None or not piece.strip():
         return Check("missing", 0.0, "none", "no answer for this blank")
+    if blank.unreliable:  # a key that may be garbled (PDF math) never decides: the judge or a person does
+        return Check.review("none", f"the reference answer was {blank.unreliable}; needs the judge or a person",
+                            piece.strip()[:200], "unreliable_key")
     checker = checker_for(blank.kind)
     if checker is None:
         return Check.review("none", f"{blank.kind.replace('_', ' ')}: needs the judge or a person", piece.strip()[:200])

@@ -76,25 +76,18 @@ def build_blanks(title: str, prompt: str, solution_segments: list[str], labelled
     """
     kind, blanks = _layout(title, prompt, solution_segments, labelled)
     rules = credit_rules("\n\n".join(solution_segments)) + [r for r in credit_rules(prompt) if r.when == "per_box"]
-    return kind, [_with_rules(blank, rules, prompt, "\n\n".join(solution_segments)) for blank in blanks]
+    return kind, [_with_rules(blank, rules) for blank in blanks]
 
 
 _RULE_KINDS = {"answer_is": ("numeric", "expression", "multiple_choice", "short_text"), "sign_error": ("numeric", "expression"),
                "per_box": ("select_all",), "omits": ("numeric", "expression", "short_text", "select_all", "multiple_choice"),
                "any_answer": ("numeric", "expression", "short_text", "select_all", "multiple_choice")}
-_LOG_BASE = re.compile(r"\blog(?:s|arithms?)?\b[^.\n]{0,40}?\bbase[\s-]*(2|10)\b|\\log\b[^.\n]{0,20}?(?:denotes|is)[^.\n]{0,20}?base[\s-]*(2|10)", re.I)
 
 
-def _with_rules(blank: Blank, rules: list[CreditRule], prompt: str, solution: str) -> Blank:
-    """The blank with the rules that can apply to its kind, and the document's base of `\\log` when it says one."""
-    update: dict = {}
+def _with_rules(blank: Blank, rules: list[CreditRule]) -> Blank:
+    """The blank with the rules that can apply to its kind."""
     mine = [rule for rule in rules if blank.kind in _RULE_KINDS[rule.when]]
-    if mine:
-        update["rules"] = mine
-    base = _LOG_BASE.search(f"{prompt}\n{solution}")
-    if base and blank.kind == "expression":
-        update["log_base"] = int(base.group(1) or base.group(2))
-    return blank.model_copy(update=update) if update else blank
+    return blank.model_copy(update={"rules": mine}) if mine else blank
 
 
 def _layout(title: str, prompt: str, solution_segments: list[str], labelled: list[tuple[str, str]]) -> tuple[Kind, list[Blank]]:

@@ -81,7 +81,12 @@ class Blank(_Model):
     accepts: list[str] = Field(default_factory=list, description="alternatives the solution explicitly accepts")
     partial_credit: bool = Field(default=False, description="select-all: each box is graded on its own")
     rules: list[CreditRule] = Field(default_factory=list, description="partial-credit rules from the solution's grading notes")
-    log_base: int | None = Field(default=None, description="base of `\\log` in this document; none: the natural log")
+    log_base: str | None = Field(default=None, description="the base of an unsubscripted \\log in this key and its "
+                                                         "answers when the document says ('2', '10' or 'e'); "
+                                                         "otherwise \\log is the natural logarithm")
+    unreliable: str | None = Field(default=None, description="why the reference answer cannot be trusted for exact "
+                                                             "checking (e.g. math read from a PDF); such a blank is "
+                                                             "graded by the judge or a person, never by a checker")
 
 
 class Figure(_Model):

@@ -33,7 +33,7 @@ def _numbers_decide(gold: str, answer: str, tolerance: float | None, precision: 
 
 
 @lru_cache(maxsize=65536)
-def compare_expressions(reference: str, items: tuple[str, ...], log_base: int | None = None, tolerance: float | None = None,
+def compare_expressions(reference: str, items: tuple[str, ...], log_base: str | None = None, tolerance: float | None = None,
                         precision: int | None = None) -> tuple[str, str]:
     """("equal" | "different" | "unparsed" | "too_complex", how) for one reference against the answer's items
     (cached: a class's answers repeat)."""

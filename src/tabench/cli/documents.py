@@ -17,8 +17,9 @@ from .show import print_import, print_index
 
 @app.command(rich_help_panel="Pipeline")
 def ingest(
-    document: Path = typer.Argument(..., help="Markdown/text or LaTeX (.tex) problem set with solutions, or a "
-                                              "ProblemSet JSON file."),
+    document: Path = typer.Argument(..., help="A problem set with solutions: Markdown or text, LaTeX (.tex), a PDF "
+                                              "with a text layer, a Jupyter notebook (.ipynb), or a ProblemSet JSON "
+                                              "file."),
     as_json: bool = typer.Option(False, "--json", help="Print the ProblemSet as JSON instead of the index."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the ProblemSet JSON to this file."),
 ) -> None:

@@ -13,6 +13,7 @@ from .latex import parse_latex
 from .markdown import parse_markdown
 
 MAX_BYTES = 20 * 1024 * 1024
+NOTEBOOK_MAX_BYTES = 100 * 1024 * 1024  # outputs (dropped) can be most of a notebook
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".mmd", ""}
 
 
@@ -48,17 +49,36 @@ def read_text(path: str | Path, what: str = "document", max_bytes: int | None = 
 
 
 def load_problem_set(path: str | Path) -> ProblemSet:
-    """A ProblemSet from a Markdown/text or LaTeX document with solutions, or from a ProblemSet JSON file."""
+    """A ProblemSet from a document with solutions (Markdown or text, LaTeX, PDF, Jupyter notebook) or a ProblemSet
+    JSON file."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        raise InputError(f"{path}: PDF ingest is not available yet; convert it to Markdown first (e.g. with marker or pymupdf4llm)")
+    if suffix == ".pdf" or _starts_with(path, b"%PDF-"):
+        from .pdf import load_pdf
+
+        return load_pdf(path)
+    if suffix == ".ipynb":
+        from .notebook import parse_notebook
+
+        return parse_notebook(read_text(path, what="notebook", max_bytes=NOTEBOOK_MAX_BYTES), source=str(path),
+                              fallback_title=path.stem)
     if suffix in (".tex", ".ltx"):
         return _from_latex(path)
     text = read_text(path)
     if suffix == ".json" or text.lstrip().startswith("{"):
         return _from_json(path, text)
     return parse_markdown(text, source=str(path), fallback_title=path.stem)
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    """Does the file begin with these bytes (a PDF under another name)? False for anything unreadable."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            return handle.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 def _from_json(path: Path, text: str) -> ProblemSet:

@@ -1,9 +1,12 @@
 """Clean up converter Markdown before it is parsed (pure).
 
-- one kind of newline, NBSP and other odd spaces folded to a plain space;
+- one kind of newline (also for HTML's `<br>`), NBSP and other odd spaces folded to a plain space, indentation
+  written with `&nbsp;` entities removed;
 - every check-box glyph turned into one of two canonical boxes;
 - `\\( \\)` and `\\[ \\]` math turned into `$ $` and `$$ $$`;
-- page headers and footers that repeat wherever a page broke removed.
+- page headers and footers that repeat wherever a page broke removed;
+- runs of more than 64 spaces and of more than two blank lines shortened (they mean nothing in Markdown, and
+  the patterns that read a document then never see an unbounded run of white space).
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ CHECKED_BOX = "☒"
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BREAK = re.compile(r"<br\s{0,3}/?>[ \t]*\n?", re.I)
+_LONG_SPACE = re.compile(r"[ \t]{65,}")
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){3,}")
+_LEADING_NBSP = re.compile(r"^(?:[ \t]|&nbsp;|&#160;|&emsp;|&ensp;)+", re.M)
 
 _HTML_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*/?>", re.I)
 _HTML_BOX = re.compile(r"<input\b[^>]*type\s*=\s*[\"']?checkbox[\"']?[^>]*/?>", re.I)
@@ -40,15 +47,26 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _NOT_FURNITURE = re.compile(r"solution|answer|☐|☒|^\s*[-*+|>#`$]|^\s*\(|^\s*\d+[.)]", re.I)
 
 
-def normalize(text: str) -> str:
-    """Return `text` with spaces, boxes, math delimiters and page furniture normalised."""
+def normalize(text: str, page_furniture: bool = True) -> str:
+    """Return `text` with spaces, boxes, math delimiters and (unless a reader removed it by position already)
+    page furniture normalised."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
+    text = _BREAK.sub("\n", text)
+    text = _LONG_SPACE.sub(lambda m: m.group()[:64], text)
+    text = _BLANK_RUN.sub("\n\n\n", text)
+    text = _LEADING_NBSP.sub(_indentation, text)
     text = normalize_boxes(text)
     text = _normalize_math_delimiters(text)
-    return _drop_page_furniture(text)
+    return _drop_page_furniture(text) if page_furniture else text
+
+
+def _indentation(match: re.Match) -> str:
+    """'&nbsp;&nbsp;(i)' indents with entities: the label starts the line (as much plain space is kept)."""
+    head = match.group()
+    return head if "&" not in head else " " * min(3, head.count(" ") + head.count("\t"))
 
 
 def normalize_boxes(text: str) -> str:

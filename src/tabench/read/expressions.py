@@ -14,7 +14,7 @@ LaTeX parser) reads it the same on both sides:
 | layer labels | `x^{(0)}`, `x^(l)` | `x_{0}`, `x_{l}` (a label, not a power) |
 | norms | `\\|z\\|_2`, `\\lVert z \\rVert` | one symbol per distinct inside, shared by both sides |
 | identity matrix | `\\mathbf{I}` (when the key has it) | 1 (symbols commute here) |
-| natural log | `\\log x` | `\\ln x`, unless the document gives another base |
+| natural log | `\\log x` | `\\ln x`, unless the document gives another base (`Blank.log_base`, read by ingest) |
 | Euler's number | `\\mathrm{e}`, `\\text{e}` | `e` |
 | γ | `\\gamma` | a symbol, not Euler's constant |
 | e-notation | `1.2e-3` | `1.2 \\times 10^{-3}` |
@@ -47,7 +47,7 @@ class Notation:
 
     norms: dict[str, str] = field(default_factory=dict)
     identity: bool = False
-    log_base: int | None = None
+    log_base: str | None = None  # '2', '10' or 'e' (Blank.log_base); none: the natural log
 
 
 def final_expression(text: str) -> tuple[tuple[str, ...] | None, Region | None]:
@@ -112,7 +112,7 @@ def _listed_before(text: str, spans) -> list:
     return listed
 
 
-def notation_for(reference: str, log_base: int | None = None) -> Notation:
+def notation_for(reference: str, log_base: str | None = None) -> Notation:
     """The notation shared by a comparison with this reference expression."""
     identity = bool(re.search(r"\\(?:mathbf|boldsymbol|mathbb|bm)\s*\{?\s*I\b", reference))
     return Notation(identity=identity, log_base=log_base)
@@ -154,7 +154,8 @@ def normalise(latex: str, notation: Notation) -> str:
         text = pattern.sub(replacement if replacement is not None else _label_superscript, text)
     if notation.identity:  # symbols commute here, so the identity matrix acts as 1 (and is not sqrt(-1))
         text = _IDENTITY.sub("1", text)
-    text = _LOG.sub(rf"\\log_{{{notation.log_base}}}" if notation.log_base else r"\\ln", text)
+    base = notation.log_base if notation.log_base in ("2", "10") else None
+    text = _LOG.sub(rf"\\log_{{{base}}}" if base else r"\\ln", text)
     text = _rename_dummy_indices(text)
     return " ".join(text.split())
 

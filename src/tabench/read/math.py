@@ -198,6 +198,12 @@ def boxes(text: str) -> tuple[Box, ...]:
     return tuple(outer)
 
 
+def last_boxed(text: str) -> str | None:
+    """The content of the last box, or None."""
+    found = boxes(text)
+    return found[-1].content if found else None
+
+
 # ---- markup and small LaTeX helpers ------------------------------------------------------------
 
 _HTML_EMPHASIS = re.compile(r"</?(?:b|i|em|strong|sup|sub|u|mark)>")
