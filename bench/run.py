@@ -97,35 +97,66 @@ def bench_grade() -> None:
     from tabench import grade, ingest
 
     start = time.perf_counter()
-    grade(ingest(EXAM), {"10.b": "$x$"})  # SymPy and the LaTeX parser load once per process
-    print(f"grade: loading SymPy and the LaTeX parser once: {time.perf_counter() - start:.2f} s")
+    grade(ingest(EXAM), {"10.b": "$x$"})  # the SymPy worker process starts once per process
+    print(f"grade: starting the SymPy worker process: {time.perf_counter() - start:.2f} s")
 
     for path in (EXAM, SEEDS / "002_c2737d6fc07f4f16.txt"):
         problem_set = ingest(path)
         submissions = _class_answers(problem_set, 200)
         count = sum(len(answers) for answers in submissions)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for index, answers in enumerate(submissions):
             grade(problem_set, answers, f"s{index}")
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         graded_parts = len(grade(problem_set, submissions[0]))
         print(
             f"grade {path.name[:3]}: {count} checkable answers from 200 submissions in {elapsed:.2f} s "
-            f"= {count / elapsed:,.0f} answers/s (the {graded_parts} gradable parts per submission include "
-            f"the missing ones; SymPy results are cached per distinct expression)"
+            f"= {count / elapsed:,.0f} answers/s ({count / cpu:,.0f} per CPU second of this process; the "
+            f"{graded_parts} gradable parts per submission include the missing ones; comparisons are cached per "
+            f"distinct expression, the first of each runs in the worker)"
         )
+    from tabench import worker
+    from tabench.checkers.symbolic import compare_expressions
+
     problem_set = ingest(EXAM)
     cold = _class_answers(problem_set, 4)
-    from tabench.symbolic import _parse, equivalent
-
-    equivalent.cache_clear()
-    _parse.cache_clear()
+    worker.compare.cache_clear()
+    compare_expressions.cache_clear()
     start = time.perf_counter()
     count = 0
     for index, answers in enumerate(cold):
         grade(problem_set, answers, f"cold{index}")
         count += len(answers)
-    print(f"grade 001 cold (empty SymPy cache): {count / (time.perf_counter() - start):,.0f} answers/s")
+    print(f"grade 001 cold (empty comparison caches): {count / (time.perf_counter() - start):,.0f} answers/s")
+
+
+def bench_check() -> None:
+    """`tabench check` over Math-Verify's 270 test cases, timed against Math-Verify's own parse + verify on the same
+    cases in the same run (both with a warm process: parsers loaded once before timing)."""
+    import json
+    import logging
+
+    from math_verify import parse, verify
+
+    from tabench import check
+    from tabench.app import check_file
+
+    cases = ROOT.parent / "shared" / "external" / "math_verify_cases.jsonl"
+    rows = [json.loads(line) for line in cases.read_text().splitlines()]
+    logging.getLogger("math_verify").setLevel(logging.ERROR)
+    verify(parse("$x$"), parse("$x$"))
+    check("$x$", "$x$")
+    start = time.perf_counter()
+    agree_mv = sum(bool(verify(parse(r["gold"]), parse(r["pred"]))) == bool(r["expected"]) for r in rows)
+    math_verify_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    checked = check_file(cases)
+    tabench_seconds = time.perf_counter() - start
+    a = checked.agreement
+    print(f"check: Math-Verify's 270 cases: tabench check {tabench_seconds:.2f} s ({a['agree']}/270 agree, "
+          f"{a['called_equal_labelled_not']} not-equal called equal, {a['undecided']} undecided); Math-Verify parse + "
+          f"verify with its defaults {math_verify_seconds:.2f} s ({agree_mv}/270 agree); ratio "
+          f"{tabench_seconds / math_verify_seconds:.2f}")
 
 
 def bench_runs() -> None:
@@ -518,8 +549,8 @@ def bench_review() -> None:
 
 
 BENCHES = {"ingest": bench_ingest, "ingest-latex": bench_ingest_latex, "pdf": bench_pdf, "ingest-parsed": bench_ingest_with_parsed_forms,
-           "grade": bench_grade, "import": bench_import, "import-large": bench_import_large, "runs": bench_runs,
-           "judge": bench_judge, "report": bench_report, "faults": bench_faults, "review": bench_review}
+           "grade": bench_grade, "check": bench_check, "import": bench_import, "import-large": bench_import_large,
+           "runs": bench_runs, "judge": bench_judge, "report": bench_report, "faults": bench_faults, "review": bench_review}
 
 
 def main(names: list[str]) -> None:

@@ -136,7 +136,7 @@ PLAIN_TEXT_BLANKS = [
 
 @pytest.mark.parametrize("pid,answer,expected", PLAIN_TEXT_BLANKS)
 def test_unicode_and_plain_text_math_in_choice_blanks(exam, pid, answer, expected):
-    from tabench.extract import split_for_blanks
+    from tabench.read.blanks import split_for_blanks
 
     part = exam.part(pid)
     pieces = split_for_blanks(answer, part)

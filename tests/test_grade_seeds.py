@@ -9,7 +9,7 @@ import pytest
 from conftest import truth
 from tabench import grade
 from tabench.grade import grade_part
-from tabench.latex import split_equation
+from tabench.read.math import split_equation
 from tabench.model import Blank
 
 CHECKABLE = ("multiple_choice", "select_all", "numeric", "expression")

@@ -112,13 +112,15 @@ class Graded:
 
 def grade_file(key: str | Path, answers: str | Path, *, submission: str | None = None, model: str | None = None,
                protocol: str | None = None, store: bool = True, parts: str | None = None,
-               replace: bool = False, import_options=None, judge: JudgeConfig | None = None) -> Graded:
+               replace: bool = False, import_options=None, judge: JudgeConfig | None = None,
+               tolerance: float | None = None) -> Graded:
     """Grade an answers file (or a transcript, imported first) against the key, and store the results. With
     `judge`, a judge model decides the parts the checkers leave.
 
     `parts` ('3.a,6') grades only those parts; stored, they replace only those parts' answers and verdicts.
     A stored submission of the same name from another file is never replaced unless `replace`. A transcript
-    that does not fit the key is refused (GradingError) unless `import_options.accept_mismatch`."""
+    that does not fit the key is refused (GradingError) unless `import_options.accept_mismatch`.
+    `tolerance`: a relative tolerance for numbers whose key sets none of its own."""
     problem_set = _grading_key(key, answers)
     submissions = load_submissions(answers, problem_set, default_name=submission, import_options=import_options)
     for item in submissions:
@@ -128,7 +130,7 @@ def grade_file(key: str | Path, answers: str | Path, *, submission: str | None =
     chosen = select_parts(parts, [p.id for p in problem_set.parts()]) if parts else None
     origin = str(Path(answers).resolve())
     verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store, origin=origin,
-                                         replace=replace, parts=chosen, judge=judging)
+                                         replace=replace, parts=chosen, judge=judging, tolerance=tolerance)
     return Graded(problem_set, submissions, verdicts, warnings, judging.summary() if judging else None)
 
 
@@ -157,7 +159,8 @@ def _swapped(answers: str | Path) -> str:
 
 def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
                     store: bool = True, origin: str | None = None, replace: bool = False,
-                    parts: list[str] | None = None, judge: Judge | None = None) -> tuple[list[Verdict], list[str]]:
+                    parts: list[str] | None = None, judge: Judge | None = None,
+                    tolerance: float | None = None) -> tuple[list[Verdict], list[str]]:
     """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored.
 
     Everything is checked and graded before anything is written; each submission is then written in one
@@ -167,7 +170,8 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
     for submission in submissions:
         warnings += submission.warnings + check_against_key(problem_set, submission)
     key = only_parts(problem_set, parts) if parts else problem_set
-    graded = [grade_answers(key, submission.answers, submission=submission.name) for submission in submissions]
+    graded = [grade_answers(key, submission.answers, submission=submission.name, tolerance=tolerance)
+              for submission in submissions]
     for submission, verdicts in zip(submissions, graded):
         if submission.imported is not None:
             warnings += _placement_warnings(submission.name, submission.imported, verdicts)
@@ -200,6 +204,32 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
     finally:
         if db is not None:
             db.close()
+
+
+@dataclass
+class Checked:
+    """What `tabench check FILE` produced: a result per pair in input order, and agreement with the labels the
+    rows carry (None when they carry none)."""
+
+    results: list
+    agreement: dict | None = None
+
+
+def check_file(path: str | Path, tolerance: float | None = None) -> Checked:
+    """Check every (reference, answer) pair of a JSON Lines file (see checkfile.read_pairs)."""
+    from .check import check
+    from .checkfile import read_pairs
+
+    pairs = read_pairs(read_text(path, what="pairs file"), str(path))
+    results = [check(p.gold, p.answer, p.kind, p.precision, tolerance=tolerance, id=p.id) for p in pairs]
+    labelled = [(pair, result) for pair, result in zip(pairs, results) if pair.expected is not None]
+    agreement = None
+    if labelled:
+        said = [(pair.expected, result.verdict == "correct", result.verdict == "needs_review") for pair, result in labelled]
+        agreement = {"labelled": len(said), "agree": sum(label == equal for label, equal, _ in said),
+                     "called_equal_labelled_not": sum(equal and not label for label, equal, _ in said),
+                     "undecided": sum(undecided for _, _, undecided in said)}
+    return Checked(results, agreement)
 
 
 UNCERTAIN_PLACEMENT = "uncertain_placement"  # the tag of a verdict on an answer whose place in the key is unsure

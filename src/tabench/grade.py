@@ -1,20 +1,29 @@
-"""Answers + key -> one verdict per part (pure). Could-not-grade is `needs_review`, never `incorrect`."""
+"""Answers + key -> one verdict per part (pure). Could-not-grade is `needs_review`, never `incorrect`.
+
+Each answer is first reduced to what a reader sees (read/visible.py): hidden text and text addressed to the
+grader are kept out of it, tagged (`hidden_text`, `prompt_injection`) and quoted in the rationale.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Mapping
 
-from .checkers import Check, checker_for
-from .extract import clip, split_for_blanks, without_injections
+from .checkers import Check, checker_for, run_checker
 from .model import Part, ProblemSet, Verdict
+from .read.blanks import split_for_blanks
+from .read.visible import visible
 
 NOT_GRADED_KINDS = ("admin",)
 
 
-def grade(problem_set: ProblemSet, answers: Mapping[str, str | None], submission: str = "submission") -> list[Verdict]:
-    """A verdict for every gradable part of `problem_set`; parts without an answer are `missing`."""
+def grade(problem_set: ProblemSet, answers: Mapping[str, str | None], submission: str = "submission", *,
+          tolerance: float | None = None) -> list[Verdict]:
+    """A verdict for every gradable part of `problem_set`; parts without an answer are `missing`.
+    `tolerance` is a relative tolerance for numbers whose key sets none of its own."""
     return [
-        grade_part(part, answers.get(part.id), submission)
+        grade_part(part, answers.get(part.id), submission, tolerance=tolerance)
         for part in problem_set.parts()
         if part.kind not in NOT_GRADED_KINDS
     ]
@@ -25,7 +34,8 @@ STOPPED_EARLY = {"length": ("truncated", "the reply was cut off at the token lim
                  "malformed": ("malformed_reply", "the reply was malformed (its raw content is kept); needs a person")}
 
 
-def grade_part(part: Part, answer: str | None, submission: str = "submission", stop_reason: str | None = None) -> Verdict:
+def grade_part(part: Part, answer: str | None, submission: str = "submission", stop_reason: str | None = None, *,
+               tolerance: float | None = None, precision: int | None = None) -> Verdict:
     """One part's verdict. A reply cut off at the token limit or refused is not a wrong answer: needs_review."""
     points = part.points if part.points is not None else 1.0
     if stop_reason in STOPPED_EARLY:
@@ -35,18 +45,25 @@ def grade_part(part: Part, answer: str | None, submission: str = "submission", s
     if answer is None or not str(answer).strip():
         return Verdict(submission=submission, part_id=part.id, verdict="missing", score=0.0, points=points,
                        method="none", tags=[], rationale="no answer", extracted=None)
-    text, injected = without_injections(clip(str(answer)))
-    verdict = _combine(blank_checks(part, text), points, part, submission)
-    if injected:
-        verdict.tags.append("prompt_injection")
-        verdict.rationale += " (text addressed to the grader was ignored)"
+    seen = visible(str(answer))
+    verdict = _combine(blank_checks(part, seen.text, tolerance=tolerance, precision=precision), points, part, submission)
+    if seen.reordered and verdict.verdict in ("correct", "incorrect", "partially_correct"):
+        verdict.verdict, verdict.score = "needs_review", 0.0
+    for tag in seen.tags:
+        if tag not in verdict.tags:
+            verdict.tags.append(tag)
+    note = seen.note()
+    if note:
+        verdict.rationale = f"{verdict.rationale} ({note})"[:900]
     return verdict
 
 
-def blank_checks(part: Part, text: str) -> list[tuple[str, Check]]:
-    """Each blank's check of an answer whose text addressed to the grader is already taken out."""
+def blank_checks(part: Part, text: str, **options) -> list[tuple[str, Check]]:
+    """Each blank's check of an answer already reduced to what a reader sees (read.visible)."""
+    text = without_own_label(text, part)
     pieces = split_for_blanks(text, part)
-    return [(blank.id, _check(pieces.get(blank.id) if len(part.blanks) > 1 else text, blank)) for blank in part.blanks]
+    return [(blank.id, check_blank(pieces.get(blank.id) if len(part.blanks) > 1 else text, blank, **options))
+            for blank in part.blanks]
 
 
 def combine_checks(checks: list[tuple[str, Check]], points: float, part: Part, submission: str) -> Verdict:
@@ -54,7 +71,8 @@ def combine_checks(checks: list[tuple[str, Check]], points: float, part: Part, s
     return _combine(checks, points, part, submission)
 
 
-def _check(piece: str | None, blank) -> Check:
+def check_blank(piece: str | None, blank, **options) -> Check:
+    """One blank's check; a checker that fails is a person's job, not a wrong answer."""
     if piece is None or not piece.strip():
         return Check("missing", 0.0, "none", "no answer for this blank")
     if blank.unreliable:  # a key that may be garbled (PDF math) never decides: the judge or a person does
@@ -64,9 +82,30 @@ def _check(piece: str | None, blank) -> Check:
     if checker is None:
         return Check.review("none", f"{blank.kind.replace('_', ' ')}: needs the judge or a person", piece.strip()[:200])
     try:
-        return checker(piece, blank)
+        return run_checker(checker, piece, blank, **options)
     except Exception as err:  # a checker bug must not turn into a wrong answer
         return Check.review("none", f"checker failed ({type(err).__name__}); needs a person", None, "checker_error")
+
+
+def without_own_label(text: str, part: Part) -> str:
+    """The answer without the part's own label at its start (`**(a)** Scenario 3`, `7.a:`, `Part (a):`): the
+    label names the part, it is not a choice or a value."""
+    match = _own_label(part.id, part.label).match(text)
+    if match and text[match.end() :].strip():
+        return text[match.end() :]
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _own_label(part_id: str, label: str | None) -> re.Pattern:
+    forms = [re.escape(part_id) + r"(?![\w])"]
+    if label:
+        escaped = re.escape(label)
+        forms += [rf"\({escaped}\)", rf"{escaped}[.):](?=\s)"]
+        if "." in part_id:
+            forms.append(rf"{re.escape(part_id.split('.')[0])}\s*\({escaped}\)")
+    return re.compile(rf"^\s*(?:#+\s*)?(?:\*\*|__)?\s*(?:part\s+|question\s+|q)?(?:{'|'.join(forms)})\s*(?:\*\*|__)?\s*[:.\-–]?\s*"
+                      r"(?:\*\*|__)?", re.I)
 
 
 def _combine(checks: list[tuple[str, Check]], points: float, part: Part, submission: str) -> Verdict:

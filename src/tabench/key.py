@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 
-from .choices import ChoiceGroup, Option, find_groups, match_option, math_of
-from .latex import clean_latex, math_spans, split_equation, strip_markup
-from .model import Blank, Choice, Kind, Number
+from .model import Blank, Choice, CreditRule, Kind, Number
+from .read.choices import ChoiceGroup, Option, find_groups, match_option, math_of
+from .read.credit import credit_rules
+from .read.cues import ALTERNATIVE_CUE, APPROXIMATE, SOLUTION_CUE
+from .read.expressions import names_a_value
+from .read.math import clean_latex, math_spans, split_equation, strip_markup
+from .read.numbers import TooLarge
+from .read.quantities import Item, values_in
 
 _ADMIN = re.compile(
     r"honor code|academic (?:honesty|integrity)|sign your name|who did you work with|worked with|collaborat\w*|"
@@ -44,21 +49,8 @@ _FIGURE_REF = re.compile(
     r"|(?<!illustrated )(?<!depicted )(?<!shown )\b(?:in|from)\s+(?:figure|fig\.?)\s*\d+",
     re.I,
 )
-_CAPTION_LINE = re.compile(r"^\s*(?:\*\*|__|\*|_)?\s*(?:Figure|Fig\.?)\s*\d+\s*[:.].*$", re.I | re.M)
-_CUE = re.compile(r"\b(?:hence|thus|therefore|so the answer|the answer is|final answer|we get|which gives|this gives)\b", re.I)
-_ALTERNATIVE_CUE = re.compile(
-    r"\b(?:would|also (?:be )?(?:fine|ok|okay|acceptable|accepted|correct)|alternatively|with the|if we|counting|accept)\b",
-    re.I,
-)
-_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
-_UNITS = (
-    r"(?:ns|ms|µs|μs|us|s|sec|seconds?|minutes?|min|hours?|h|days?|"
-    r"[kMGT]?B|[KMGT]iB|bytes?|bits?|[kMG]?Hz|FLOPs?|[kMGT]?FLOPS|%|m|cm|mm|km|kg|g|W|J|V|A|"
-    r"params?|parameters?|tokens?|layers?)"
-)
-_RESULT = re.compile(rf"=\s*({_NUMBER})\s*(?:\\[,;: ]|\\text\{{\s*|\\mathrm\{{\s*)*({_UNITS})?(?=[\s}}$.,)]|$)")
-_LEADING_NUMBER = re.compile(rf"^\s*\$?\s*({_NUMBER})\s*\$?\s*({_UNITS})?\s*(?:[.!](?:\s|$)|$)")
-_PLUS_MINUS = re.compile(rf"^\s*[-*+]\s+(.+?)\s*:\s*\$?({_NUMBER})\s*(?:±|\\pm|\+/-)\s*({_NUMBER})\$?\s*$", re.M)
+_CAPTION_LINE = re.compile(r"^[ \t]*(?:\*\*|__|\*|_)?[ \t]*(?:Figure|Fig\.?)\s*\d+\s*[:.].*$", re.I | re.M)
+_PLUS_MINUS = re.compile(r"^[ \t]*[-*+]\s+(.+?)\s*:\s*\$?([-+]?[\d,]*\.?\d+)\s*(?:±|\\pm|\+/-)\s*([\d,]*\.?\d+)\$?\s*$", re.M)
 _CHOICE_NUMBERS = re.compile(r"\bchoices?\s*((?:\d+\s*(?:,|and|&|or)?\s*)+)", re.I)
 _OPTION_LETTER = re.compile(r"\b(?i:option|choice|answer is)\s*\(?([A-Za-z])\)?(?![\w])")
 _LEADING_LABEL = re.compile(r"^\s*(?:\*\*)?\(([a-z])\)")
@@ -76,11 +68,29 @@ def figure_dependent(prompt: str, context: str = "") -> bool:
 
 
 def build_blanks(title: str, prompt: str, solution_segments: list[str], labelled: list[tuple[str, str]]) -> tuple[Kind, list[Blank]]:
-    """Decide the part's kind and its blanks with their reference answers.
+    """Decide the part's kind and its blanks with their reference answers, and the partial-credit rules its
+    grading notes state.
 
     `labelled` holds (label, solution) pairs for answer fields the document names
     ('The bug:', 'The fix (code):'); `solution_segments` every solution block in order.
     """
+    kind, blanks = _layout(title, prompt, solution_segments, labelled)
+    rules = credit_rules("\n\n".join(solution_segments)) + [r for r in credit_rules(prompt) if r.when == "per_box"]
+    return kind, [_with_rules(blank, rules) for blank in blanks]
+
+
+_RULE_KINDS = {"answer_is": ("numeric", "expression", "multiple_choice", "short_text"), "sign_error": ("numeric", "expression"),
+               "per_box": ("select_all",), "omits": ("numeric", "expression", "short_text", "select_all", "multiple_choice"),
+               "any_answer": ("numeric", "expression", "short_text", "select_all", "multiple_choice")}
+
+
+def _with_rules(blank: Blank, rules: list[CreditRule]) -> Blank:
+    """The blank with the rules that can apply to its kind."""
+    mine = [rule for rule in rules if blank.kind in _RULE_KINDS[rule.when]]
+    return blank.model_copy(update={"rules": mine}) if mine else blank
+
+
+def _layout(title: str, prompt: str, solution_segments: list[str], labelled: list[tuple[str, str]]) -> tuple[Kind, list[Blank]]:
     solution = "\n\n".join(solution_segments).strip()
     if _ADMIN.search(title) or (not solution and _ADMIN.search(prompt)):
         return "admin", [Blank(id="answer", kind="admin")]
@@ -100,7 +110,7 @@ def build_blanks(title: str, prompt: str, solution_segments: list[str], labelled
         return "derivation", [Blank(id="answer", kind="derivation", text=_first_sentence(solution))]
     if _CODE.search(prompt):
         return "code", [Blank(id="answer", kind="code", text=_first_sentence(solution))]
-    if _NUMERIC.search(prompt) or _LEADING_NUMBER.match(strip_markup(solution)):
+    if _NUMERIC.search(prompt) or _leading_value(strip_markup(solution)) is not None:
         numbers = _numeric_blanks(solution_segments)
         if numbers:
             return "numeric", numbers
@@ -314,7 +324,7 @@ def _numeric_blanks(segments: list[str]) -> list[Blank]:
                 id=_slug(strip_markup(name)),
                 label=strip_markup(name),
                 kind="numeric",
-                number=Number(value=_to_float(value), abs_tol=_to_float(spread)),
+                number=Number(value=_to_float(value), abs_tol=_to_float(spread), written=value),
                 text=f"{value} ± {spread}",
             )
             for name, value, spread in reported
@@ -341,7 +351,7 @@ def numeric_answer(solution: str) -> tuple[Number | None, list[Number]]:
         for s_index, sentence in enumerate(_SENTENCE.split(paragraph)):
             found = _sentence_numbers(sentence, first=(p_index == 0 and s_index == 0))
             for number in found:
-                results.append((p_index, bool(_CUE.search(sentence) or "total" in sentence.lower()), bool(_ALTERNATIVE_CUE.search(sentence)), number))
+                results.append((p_index, _cued(sentence), bool(ALTERNATIVE_CUE.search(sentence)), number))
     if not results:
         return None, []
     main = [r for r in results if not r[2]] or results
@@ -357,21 +367,45 @@ def numeric_answer(solution: str) -> tuple[Number | None, list[Number]]:
     return final[3], unique
 
 
+def _cued(sentence: str) -> bool:
+    """Does a solution's sentence state its result ('Hence', 'the answer is', 'the total is')? The strict rows of the
+    cue tables the grader reads answers with."""
+    return SOLUTION_CUE.search(sentence) is not None
+
+
+def _leading_value(text: str) -> Item | None:
+    """A solution that starts with its result: '50 ns.', '**108**', '$25{,}600$ parameters' (the whole first
+    sentence is that value, perhaps with a unit or a counted noun)."""
+    head = _SENTENCE.split(text.strip(), maxsplit=1)[0] if text.strip() else ""
+    try:
+        items = values_in(head)
+    except TooLarge:
+        return None
+    if not items or items[0].start > 3 or items[0].result:  # a result, not a computation ('$2 + 3 = 5$')
+        return None
+    rest = head[items[0].end :].strip(" .!*$")
+    return items[0] if len(rest.split()) <= 2 and not re.search(r"[\d,;`]", rest) else None
+
+
 def _sentence_numbers(sentence: str, first: bool) -> list[Number]:
-    numbers = []
+    """The key's numbers in one sentence (strict): its leading value when it opens the solution, else the result
+    of its last equation ('= 108', '$t = 50\\,\\text{ns}$')."""
     if first:
-        lead = _LEADING_NUMBER.match(strip_markup(sentence))
-        if lead:
-            return [_number(lead.group(1), lead.group(2))]
-    for match in _RESULT.finditer(sentence):
-        numbers.append(_number(match.group(1), match.group(2)))
-    return numbers[-1:]
+        lead = _leading_value(strip_markup(sentence))
+        if lead is not None:
+            return [_number(lead, sentence)]
+    try:
+        results = [item for item in values_in(sentence) if item.result]
+    except TooLarge:
+        return []
+    return [_number(results[-1], sentence)] if results else []
 
 
-def _number(value: str, unit: str | None) -> Number:
-    number = _to_float(value)
-    is_integer = re.fullmatch(r"[-+]?[\d,]+", value) is not None
-    return Number(value=number, unit=unit or None, rel_tol=1e-9 if is_integer else 5e-3)
+def _number(item: Item, text: str) -> Number:
+    quantity = item.quantity
+    unit = quantity.unit.plain if quantity.unit else None
+    approximate = bool(APPROXIMATE.search(text[max(0, item.start - 24) : item.start]))
+    return Number(value=quantity.value, unit=unit, written=quantity.number.text, approximate=approximate)
 
 
 def _to_float(value: str) -> float:
@@ -379,8 +413,8 @@ def _to_float(value: str) -> float:
 
 
 def _format_number(number: Number) -> str:
-    value = int(number.value) if number.value.is_integer() else number.value
-    return f"{value} {number.unit}" if number.unit else str(value)
+    value = number.written or (str(int(number.value)) if number.value.is_integer() else str(number.value))
+    return f"{value} {number.unit}" if number.unit else value
 
 
 # ---- expressions ------------------------------------------------------------------------------
@@ -405,8 +439,8 @@ def expression_answer(solution: str) -> list[str] | None:
     spans: list[tuple[str, bool, bool]] = []
     for paragraph in re.split(r"\n\s*\n", solution):
         for sentence in _SENTENCE.split(paragraph):
-            cue = bool(_CUE.search(strip_markup(re.sub(r"\$[^$]*\$", "", sentence))))
-            for latex, display in math_spans(sentence):
+            cue = _cued(strip_markup(re.sub(r"\$[^$]*\$", "", sentence)))
+            for latex, display in math_spans(sentence, paragraph_inline=True):
                 spans.append((clean_latex(latex), display, cue))
     with_equals = [s for s in spans if "=" in s[0] and split_equation(s[0])]
     for pool in (
@@ -431,8 +465,15 @@ def _first_sentence(text: str, keep_parenthetical: bool = False) -> str:
 
 
 def with_parsed_forms(problem_set):
-    """A copy of `problem_set` whose expression blanks carry their SymPy form where it parses (slow: SymPy)."""
-    from .symbolic import parsed_form
+    """A copy of `problem_set` whose expression blanks carry their SymPy form where it parses (slow: SymPy, in the
+    worker process)."""
+    from .read.expressions import normalise, notation_for
+    from .read.limits import refuse_formula
+    from .worker import parsed_form as worker_parsed_form
+
+    def parsed_form(latex: str) -> str | None:
+        normalised = normalise(latex, notation_for(latex))
+        return None if refuse_formula(normalised) else worker_parsed_form(normalised)
 
     copy = problem_set.model_copy(deep=True)
     for part in copy.parts():
@@ -440,3 +481,61 @@ def with_parsed_forms(problem_set):
             if blank.latex and blank.parsed is None:
                 blank.parsed = parsed_form(blank.latex)
     return copy
+
+
+# ---- a reference answer on its own (tabench check) ---------------------------------------------
+
+_LONE_LABEL = re.compile(r"^\s*(?:\\text(?:bf)?\s*\{\s*)?\(?\s*([A-H])\s*\)?\s*\}?\s*[.]?\s*$")
+
+def reference_blank(gold: str, kind: Kind | None = None, precision: int | None = None) -> Blank:
+    """A blank whose reference answer is `gold` (a final answer or a whole solution), read as the key reads a
+    solution: what it commits to, its kind inferred from it when `kind` is None."""
+    from .read.expressions import final_expression
+    from .read.quantities import final_quantity
+    from .read.visible import visible
+
+    text = visible(gold).text
+    items, region = final_expression(text)
+    try:
+        quantity, quantity_region = final_quantity(text)
+    except TooLarge:
+        quantity, quantity_region = None, None
+    inferred = kind or _kind_of(items, quantity)
+    if inferred in ("multiple_choice", "select_all"):
+        label = _LONE_LABEL.match(items[0] if items else text)
+        return Blank(id="answer", kind=inferred, correct=[label.group(1)] if label else [], text=gold.strip()[:200])
+    if inferred == "numeric" and quantity is not None:
+        unit = quantity.unit.plain if quantity.unit else None
+        before = quantity_region.text.split(quantity.number.text, 1)[0][-24:] if quantity_region else ""
+        number = Number(value=quantity.value, unit=unit, written=quantity.number.text, decimals=precision,
+                        approximate=bool(APPROXIMATE.search(before)), abs_tol=quantity.spread)
+        return Blank(id="answer", kind="numeric", number=number, text=quantity.text)
+    if inferred in ("numeric", "expression") and items:
+        return Blank(id="answer", kind="expression", latex=", ".join(items), text=", ".join(items))
+    committed = region.text if region is not None else text
+    return Blank(id="answer", kind="short_text", text=strip_markup(committed).strip()[:200] or gold.strip()[:200])
+
+
+def _kind_of(items: tuple[str, ...] | None, quantity) -> Kind:
+    """A lone letter is a choice; one value that is only a number (perhaps named: 'x = 11') is numeric; other
+    math is an expression; words are short text."""
+    if items and len(items) == 1 and _LONE_LABEL.match(items[0]):
+        return "multiple_choice"
+    if quantity is not None and (not items or len(items) == 1 and (quantity.unit is not None or _only_a_number(items[0]))):
+        return "numeric"
+    return "expression" if items else "short_text"
+
+
+def _only_a_number(latex: str) -> bool:
+    sides = split_equation(latex) if "=" in latex else [latex]
+    return _is_number(sides[-1]) and all(names_a_value(side) or _is_number(side) for side in sides[:-1])
+
+
+def _is_number(latex: str) -> bool:
+    from .read.numbers import read_number
+    from .read.quantities import read_quantity
+
+    try:
+        return read_quantity(latex) is not None or read_number(latex) is not None
+    except TooLarge:
+        return False

@@ -38,12 +38,32 @@ class Choice(_Model):
 
 
 class Number(_Model):
-    """A reference number with its unit and how close an answer must be."""
+    """A reference number with its unit and how close an answer must be.
+
+    With no tolerance of its own, how close is decided by how the key is written (`written`): an exact key
+    accepts a decimal rounded to three significant figures or more, a rounded key accepts answers within half a
+    unit of its last place, an approximate one within 1 %."""
 
     value: float
     unit: str | None = None
-    rel_tol: float = 1e-6
-    abs_tol: float = 0.0
+    rel_tol: float | None = Field(default=None, description="relative tolerance the key sets; none: decided by how it is written")
+    abs_tol: float | None = Field(default=None, description="absolute tolerance the key sets (a ± in the solution)")
+    written: str | None = Field(default=None, description="the number as the solution writes it ('16.4', '2.56e4', '1/3')")
+    approximate: bool = Field(default=False, description="the solution gives it as approximate ('about', '≈')")
+    decimals: int | None = Field(default=None, description="compare to this many decimal places ('precision' of `tabench check`)")
+
+
+class CreditRule(_Model):
+    """A grading note of the solution as a rule of its blank ('a sign error gets half credit'); editable.
+
+    `when`: answer_is (the answer is `value`), sign_error (the key with the opposite sign), omits (leaves out
+    `value`; a checker cannot see this, so such an answer goes to the judge or a person), per_box (each box of a
+    select-all is graded on its own), any_answer (credit for any answer at all)."""
+
+    when: Literal["answer_is", "sign_error", "omits", "per_box", "any_answer"]
+    value: str | None = Field(default=None, description="the answer the note names, or what it says is left out")
+    credit: float = Field(ge=0, le=1, description="share of the blank's points the answer then earns")
+    note: str = Field(default="", description="the sentence of the solution the rule comes from")
 
 
 class Blank(_Model):
@@ -60,6 +80,7 @@ class Blank(_Model):
     text: str | None = Field(default=None, description="reference answer in short")
     accepts: list[str] = Field(default_factory=list, description="alternatives the solution explicitly accepts")
     partial_credit: bool = Field(default=False, description="select-all: each box is graded on its own")
+    rules: list[CreditRule] = Field(default_factory=list, description="partial-credit rules from the solution's grading notes")
     log_base: str | None = Field(default=None, description="the base of an unsubscripted \\log in this key and its "
                                                          "answers when the document says ('2', '10' or 'e'); "
                                                          "otherwise \\log is the natural logarithm")

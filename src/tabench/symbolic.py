@@ -1,188 +1,114 @@
-"""Symbolic equivalence of LaTeX expressions: our normalisers, then Math-Verify/SymPy (pure).
+"""Equivalence of two expressions with SymPy, through Math-Verify's parser and comparison (pure).
 
-Math-Verify's own signal-based timeouts are switched off (they crash outside the
-main thread); each comparison runs in a daemon thread and is abandoned after
-`TIMEOUT_SECONDS`. Inputs that could explode (power towers, huge numbers,
-deep nesting) are refused before SymPy sees them.
+These functions run inside the worker process (worker.py), which bounds them in CPU time and memory; call
+them through `worker.compare` / `worker.parsed_form`, not directly. Math-Verify's own signal-based timeouts
+are off. When the symbolic comparison does not prove two functions equal, or runs out of its CPU budget, a
+deterministic numeric test decides: both sides evaluated at fixed sample points.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import threading
 from functools import lru_cache
 
-from .latex import clean_latex, split_equation
+from .read.math import split_equation
 
-TIMEOUT_SECONDS = 2.0
-MAX_LATEX_CHARS = 1500
-MAX_DEPTH = 30
+SAMPLE_POINTS = (0.3141, -0.5772, 0.7071, -1.2599, 1.6180, 2.7182)  # fixed, so the test is deterministic
 
 
-class TooComplex(ValueError):
-    """The expression is refused before parsing (could hang or exhaust memory)."""
+class BudgetExceeded(BaseException):
+    """Raised inside the worker when a step runs out of its CPU budget (BaseException: no library catches it)."""
 
 
-def guard(latex: str) -> None:
-    if len(latex) > MAX_LATEX_CHARS:
-        raise TooComplex(f"expression of {len(latex)} characters")
-    depth = deepest = 0
-    for char in latex:
-        if char in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "})]":
-            depth -= 1
-    if deepest > MAX_DEPTH:
-        raise TooComplex("nesting too deep")
-    if re.search(r"\^\s*\{[^{}]*\^", latex) or re.search(r"\^\s*\{?\s*\d{4,}", latex) or re.search(r"\d{40,}", latex):
-        raise TooComplex("power tower or huge number")
-    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", latex):
-        raise TooComplex("control characters")
-
-
-def normalise(latex: str, norms: dict[str, str]) -> str:
-    """Deep-learning notation into something SymPy reads the same way on both sides.
-
-    `norms` maps each distinct norm's inside to one symbol; share it between the
-    two sides of a comparison.
-    """
-    text = clean_latex(latex)
-    text = re.sub(r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|textstyle)\b", "", text)
-    text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|mathbfit|mathit|mathsf)\s*\{([^{}]*)\}", r" \1", text)
-    text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(\\?[A-Za-z])", r"\1", text)
-    text = re.sub(r"\\(?:text|mathrm|textrm)\s*\{\s*(?:ns|us|µs|ms|s|GB|MB|KB|bytes?|params?|parameters)\s*\}", "", text)
-    text = re.sub(r"(\d(?:\.\d+)?)[eE]([-+]?\d+)\b", r"\1\\times 10^{\2}", text)
-    text = text.replace("\\odot", "\\cdot").replace("\\ast", "\\cdot")
-    text = _norms(text, norms)
-    text = re.sub(r"\^\s*\(([^()]*)\)", r"^{(\1)}", text)  # x^(0) is x^{(0)}, a label
-    text = re.sub(r"\\ell(?![A-Za-z])", "l", text)
-    text = re.sub(r"\^\s*\{\s*\(([^{}()]*)\)\s*(\\top|T|\\intercal)?\s*\}", _label_superscript, text)
-    text = re.sub(r"\^\s*(?:\{\s*(?:\\top|T|\\intercal|\\mathsf\{T\})\s*\}|\\top|\\intercal|T(?![A-Za-z]))", r"_{T}", text)
-    text = re.sub(r"_\{([^{}]*),([^{}]*)\}", r"_{\1\2}", text)
-    text = re.sub(r"\\gamma(?![A-Za-z])", r"\\mathrm{gam}", text)
-    # Symbols commute here, so the identity matrix acts as 1 (and must not be read as sqrt(-1)).
-    text = re.sub(r"(?<![\\A-Za-z_{])I(?![A-Za-z_])", "1", text)
-    text = _rename_dummy_indices(text)
-    return " ".join(text.split())
-
-
-def _label_superscript(match: re.Match) -> str:
-    label = re.sub(r"[^A-Za-z0-9\\]", "", match.group(1))
-    suffix = "T" if match.group(2) else ""
-    return "_{" + label + suffix + "}"
-
-
-def _norms(text: str, norms: dict[str, str]) -> str:
-    def replace(match: re.Match) -> str:
-        inside = re.sub(r"\s+", "", match.group(1))
-        if inside not in norms:
-            norms[inside] = f"\\mathrm{{normv{len(norms) + 1}}}"
-        return norms[inside]
-
-    pattern = r"(?:\\\||\\lVert|\\Vert|\|\|)\s*(.+?)\s*(?:\\\||\\rVert|\\Vert|\|\|)(?:_\{2\}|_2)?"
-    return re.sub(pattern, replace, text)
-
-
-def _rename_dummy_indices(text: str) -> str:
-    """`\\prod_{j=1}^{t}(1-\\beta_j)` reads as `\\prod_{i=1}^{t}(1-\\beta_i)`."""
-    for match in list(re.finditer(r"\\(?:prod|sum)_\{\s*([a-z])\s*=", text)):
-        index = match.group(1)
-        if index == "i":
-            continue
-        if re.search(r"(?<![A-Za-z\\])i(?![A-Za-z])", text.replace(match.group(0), "")):
-            continue  # 'i' is taken elsewhere: leave the expression alone
-        text = re.sub(rf"(?<![A-Za-z\\]){index}(?![A-Za-z])", "i", text)
-    return text
-
-
-def final_side(latex: str) -> str:
-    """The right-most side of an equation chain ('\\gamma = a = b' -> 'b')."""
-    sides = split_equation(clean_latex(latex))
-    return sides[-1] if sides else latex
-
-
-@lru_cache(maxsize=8192)
-def _parse(latex: str):
-    """SymPy form of an already isolated LaTeX expression; None when it does not parse."""
-    from latex2sympy2_extended import latex2sympy
-    from latex2sympy2_extended.latex2sympy2 import ConversionConfig, NormalizationConfig
-
-    try:
-        expression = latex2sympy(
-            latex,
-            normalization_config=NormalizationConfig(
-                basic_latex=True, units=False, malformed_operators=True, nits=True, boxed="all", equations=False
-            ),
-            conversion_config=ConversionConfig(lowercase_symbols=False),
-        )
-    except Exception:  # the ANTLR parser and SymPy raise many kinds of errors on odd input
-        return None
-    return expression if hasattr(expression, "free_symbols") else None
-
-
-def parsed_form(latex: str) -> str | None:
-    """`str()` of the SymPy form of a reference expression, for the key; None when it does not parse."""
-    try:
-        text = normalise(final_side(latex), {})
-        guard(text)
-    except TooComplex:
-        return None
-    expression = _bounded(lambda: _parse(text))
-    return str(expression) if expression is not None else None
-
-
-def _verify(gold, target) -> bool:
-    from math_verify import verify
-
-    # We bound each comparison ourselves (see _bounded); its warning about that is noise for users.
+def _quiet() -> None:
+    # We bound each comparison ourselves (worker.py); Math-Verify's warning about its own timeouts is noise.
     logging.getLogger("math_verify").setLevel(logging.ERROR)
 
-    return bool(verify(gold, target, timeout_seconds=None))
 
+@lru_cache(maxsize=4096)
+def parse_item(latex: str):
+    """SymPy form of one LaTeX item, through Math-Verify's normalisation and LaTeX parser (symbols keep their
+    case: `W` is not `w`; units were read before); typed arithmetic through its expression parser; None when it
+    does not parse."""
+    from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy, normalize_latex
+    from math_verify import ExprExtractionConfig, parse
+    from math_verify.grader import should_treat_as_complex
 
-@lru_cache(maxsize=16384)
-def equivalent(reference: str, answer: str) -> bool | None:
-    """True/False when SymPy decides; None when it cannot parse either side or runs out of time."""
-    norms: dict[str, str] = {}
-    gold_text, answer_text = normalise(final_side(reference), norms), normalise(final_side(answer), norms)
-    guard(gold_text)
-    guard(answer_text)
-    if re.sub(r"\s", "", gold_text) == re.sub(r"\s", "", answer_text):
-        return True
-    _load_parser()
-    return _bounded(lambda: _compare(gold_text, answer_text))
+    _quiet()
+    text = " ".join(latex.split())
+    percent = text.endswith(("\\%", "%"))
+    normalised = normalize_latex(text.rstrip("%").rstrip("\\") if percent else text, _normalisation())
+    for candidate in (normalised, _last_side(normalised)):
+        try:
+            expression = latex2sympy(candidate, is_real=not should_treat_as_complex(candidate), convert_degrees=False,
+                                     normalization_config=None, conversion_config=ConversionConfig(lowercase_symbols=False))
+        except Exception:  # the ANTLR parser and SymPy raise many kinds of errors on odd input
+            continue
+        if percent:
+            from latex2sympy2_extended.latex2sympy2 import convert_to_pct
+
+            expression = convert_to_pct(expression)
+        return expression
+    found = parse(text, [ExprExtractionConfig()], fallback_mode="no_fallback", parsing_timeout=None)
+    return found[0] if found else None
 
 
 @lru_cache(maxsize=1)
-def _load_parser() -> None:
-    """Import Math-Verify and build the LaTeX parser once, outside the time bound: a process's first comparison
-    must not run out of time (and be cached as undecided) because loading took a second on a busy machine."""
-    _parse("x + 1")
-    _verify(_parse("x + 1"), _parse("1 + x"))
+def _normalisation():
+    from latex2sympy2_extended.latex2sympy2 import NormalizationConfig
+
+    return NormalizationConfig(basic_latex=True, units=False, malformed_operators=True, nits=True, boxed="all", equations=False)
 
 
-def _compare(gold_text: str, answer_text: str) -> bool | None:
-    gold, target = _parse(gold_text), _parse(answer_text)
-    if gold is None or target is None:
+def _last_side(latex: str) -> str:
+    """An equation chain's last side, for one whose left side does not parse ('\\frac{d\\mathcal{E}}{dc_1} = ...')."""
+    sides = split_equation(latex)
+    return sides[-1] if len(sides) > 1 else latex
+
+
+def parse_items(items: tuple[str, ...]):
+    """One item's SymPy form, or the finite set of several (an answer that lists its values)."""
+    from latex2sympy2_extended.sets import FiniteSet
+
+    parsed = [parse_item(item) for item in items]
+    if not parsed or any(p is None for p in parsed):
         return None
-    if _verify(gold, target):
+    if len(parsed) == 1:
+        return parsed[0]
+    elements = []
+    for expression in parsed:
+        elements.extend(expression.args if isinstance(expression, FiniteSet) else [expression])
+    return FiniteSet(*elements)
+
+
+def verify_equal(gold, answer, precision: int | None) -> bool:
+    """Math-Verify's comparison (sets, intervals, relations, matrices, numbers to `precision` places)."""
+    from math_verify import verify
+
+    _quiet()
+    rounding = precision if precision is not None else 6
+    # `x \in [-2, 7]` and `-2 \le x \le 7` say the same: a relation is compared with a set whichever side it is on.
+    if verify(gold, answer, float_rounding=rounding, allow_set_relation_comp=True, timeout_seconds=None):
         return True
-    relabelled = _drop_decorations(gold, target)
-    return relabelled is not None and _verify(relabelled, target)
+    relabelled = drop_decorations(gold, answer)
+    return relabelled is not None and bool(verify(relabelled, answer, float_rounding=rounding, allow_set_relation_comp=True,
+                                                  timeout_seconds=None))
 
 
-def _drop_decorations(gold, target):
+def drop_decorations(gold, answer):
     """The key with `\\mu_z` read as `\\mu` where the answer writes the plain symbol throughout
     (notation, not substance: Z = V\\sigma_z + \\mu_z against Z = \\mu + \\sigma V)."""
-    from sympy import Product, Sum
+    from sympy import Basic, Product, Sum
 
-    answer_names = {symbol.name: symbol for symbol in target.free_symbols}
-    gold_names = {symbol.name for symbol in gold.free_symbols}
+    if not isinstance(gold, Basic) or not isinstance(answer, Basic):
+        return None
+    answer_names = {symbol.name: symbol for symbol in answer.free_symbols if hasattr(symbol, "name")}
+    gold_names = {symbol.name for symbol in gold.free_symbols if hasattr(symbol, "name")}
     bound = {str(limit[0]) for node in gold.atoms(Product, Sum) for limit in node.limits}
     substitutions = {}
     for symbol in gold.free_symbols:
+        if not hasattr(symbol, "name"):
+            continue
         base, _, label = symbol.name.partition("_")
         label = label.strip("{}")
         if label in bound or label in gold_names or label == "T":
@@ -192,16 +118,73 @@ def _drop_decorations(gold, target):
     return gold.xreplace(substitutions) if substitutions else None
 
 
-def _bounded(fn):
-    result: list = []
+def numerically_equal(gold, answer) -> bool | None:
+    """Both sides evaluated at fixed sample points: True when they agree at every point that evaluates (three
+    at least), False when they differ at one, None when this test does not apply (sets, relations, undefined
+    functions, an equation against a bare expression unless the equation names what it defines)."""
+    from math_verify.grader import is_assignment_relation
+    from sympy import Eq, Expr
 
-    def run() -> None:
+    try:
+        if isinstance(gold, Eq) and isinstance(answer, Eq):
+            gold, answer = gold.lhs - gold.rhs, answer.lhs - answer.rhs
+        elif isinstance(gold, Eq) and is_assignment_relation(gold):
+            gold = gold.rhs
+    except TypeError:
+        return None
+    if not (isinstance(gold, Expr) and isinstance(answer, Expr)):
+        return None
+    symbols = sorted(gold.free_symbols | answer.free_symbols, key=lambda s: str(s))
+    if any(not getattr(s, "is_Symbol", False) for s in symbols):
+        return None
+    agreed = 0
+    for shift in range(len(SAMPLE_POINTS)):
+        values = {s: SAMPLE_POINTS[(i + shift) % len(SAMPLE_POINTS)] + i * 0.1 for i, s in enumerate(symbols)}
         try:
-            result.append(fn())
-        except Exception:  # SymPy raises many kinds of errors on odd input: "could not decide"
-            result.append(None)
+            a = complex(gold.evalf(30, subs=values))
+            b = complex(answer.evalf(30, subs=values))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            continue
+        if any(v != v or abs(v) == float("inf") for v in (a, b)):
+            continue
+        if abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b)):
+            return False
+        agreed += 1
+    return True if agreed >= 3 else None
 
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(TIMEOUT_SECONDS)
-    return result[0] if result else None
+
+def compare(gold_items: tuple[str, ...], answer_items: tuple[str, ...], precision: int | None, budget) -> dict:
+    """{"result": "equal" | "different" | "unparsed", "how": ...}. `budget(seconds)` is a context manager that
+    raises BudgetExceeded when the CPU time inside it runs out."""
+    with budget(2.0):
+        gold = parse_items(gold_items)
+        answer = parse_items(answer_items)
+    if gold is None or answer is None:
+        return {"result": "unparsed", "how": "the key" if gold is None else "the answer"}
+    decided = None
+    try:
+        with budget(3.0):
+            decided = verify_equal(gold, answer, precision)
+    except BudgetExceeded:
+        pass
+    if decided:
+        return {"result": "equal", "how": "symbolic"}
+    # SymPy did not prove them equal (or ran out of time): the same values at fixed points decide for functions
+    # of the same variables ('\\sin^6 x + \\cos^6 x' is '1 - 3\\sin^2 x\\cos^2 x', which simplify misses).
+    try:
+        with budget(2.0):
+            numeric = numerically_equal(gold, answer)
+    except BudgetExceeded:
+        numeric = None
+    if numeric is not None and (numeric or decided is None):
+        return {"result": "equal" if numeric else "different", "how": "numeric sampling"}
+    if decided is None:
+        return {"result": "unparsed", "how": "too slow to decide"}
+    return {"result": "different", "how": "symbolic"}
+
+
+def parsed_form(latex: str, budget) -> str | None:
+    """`str()` of the SymPy form of a reference expression, for the key; None when it does not parse."""
+    with budget(2.0):
+        expression = parse_item(latex)
+    return str(expression) if expression is not None else None

@@ -1,16 +1,19 @@
-"""Exact checkers (pure, bounded in time, safe to call from threads), registered by name.
+"""Exact checkers (pure, bounded, safe to call from threads), registered by name.
 
-A checker takes (answer text, blank) and returns a Check. "Could not grade" is
-`needs_review`, never `incorrect`.
+A checker takes (answer text, blank) and returns a Check; built-in checkers also take the grading options as
+keywords (`tolerance`: a relative tolerance for keys without their own; `precision`: decimal places to compare).
+"Could not grade" is `needs_review`, never `incorrect`.
 """
 
 from __future__ import annotations
 
+import inspect
+from functools import lru_cache
 from typing import Callable
 
 from .result import Check
 
-Checker = Callable[[str, "object"], Check]
+Checker = Callable[..., Check]
 _REGISTRY: dict[str, Checker] = {}
 
 
@@ -26,6 +29,21 @@ def checker_for(kind: str) -> Checker | None:
     if not _LOADED:
         _load_checkers()
     return _REGISTRY.get(kind)
+
+
+def run_checker(checker: Checker, answer: str, blank, **options) -> Check:
+    """Call a checker with the options it accepts (a plugin may take only the answer and the blank)."""
+    accepted = _accepted_options(checker)
+    return checker(answer, blank, **{name: value for name, value in options.items() if name in accepted})
+
+
+@lru_cache(maxsize=256)
+def _accepted_options(checker: Checker) -> frozenset[str]:
+    try:
+        parameters = inspect.signature(checker).parameters
+    except (TypeError, ValueError):
+        return frozenset()
+    return frozenset(name for name, p in parameters.items() if p.kind == inspect.Parameter.KEYWORD_ONLY)
 
 
 _LOADED = False
@@ -44,4 +62,4 @@ def _load_checkers() -> None:
     _LOADED = True
 
 
-__all__ = ["Check", "checker_for", "register"]
+__all__ = ["Check", "checker_for", "register", "run_checker"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ..extract import chosen_labels, committed_region, leading_label
 from ..model import Blank
+from ..read.picks import chosen_labels, committed, leading_label
 from . import register
 from .result import Check
+from .rules import apply_rules
 
 
 def _describe(labels: list[str], blank: Blank | None = None) -> str:
@@ -30,6 +31,10 @@ def _picked(answer: str, blank: Blank) -> tuple[list[str], Check | None]:
     return picked, None
 
 
+def _same(a: list[str] | set[str], b: list[str] | set[str]) -> bool:
+    return {x.lower() for x in a} == {x.lower() for x in b}
+
+
 @register("multiple_choice")
 def check_multiple_choice(answer: str, blank: Blank) -> Check:
     picked, review = _picked(answer, blank)
@@ -37,16 +42,16 @@ def check_multiple_choice(answer: str, blank: Blank) -> Check:
         return review
     if len(picked) > 1:
         leading = leading_label(answer, blank)
-        if leading is not None and committed_region(answer) is None:
+        if leading is not None and not committed(answer):
             picked = [leading]
         else:
             return Check.review("choice", f"several choices named ({_describe(picked)}); which one is final is unclear",
                                 _describe(picked), "ambiguous_choice")
-    expected = set(blank.correct)
-    if set(picked) == expected:
+    if _same(picked, blank.correct):
         return Check("correct", 1.0, "choice", f"chose {_describe(picked, blank)}", _describe(picked, blank))
-    return Check("incorrect", 0.0, "choice", f"chose {_describe(picked, blank)}; the key is {_describe(blank.correct, blank)}",
-                 _describe(picked, blank), ("wrong_choice",))
+    wrong = Check("incorrect", 0.0, "choice", f"chose {_describe(picked, blank)}; the key is {_describe(blank.correct, blank)}",
+                  _describe(picked, blank), ("wrong_choice",))
+    return apply_rules(blank, "choice", _describe(picked, blank), wrong, is_value=lambda value: _same(picked, [value]))
 
 
 @register("select_all")
@@ -56,7 +61,7 @@ def check_select_all(answer: str, blank: Blank) -> Check:
         return review
     chosen, expected = set(picked), set(blank.correct)
     shown = _describe(sorted(chosen, key=_order(blank)), blank)
-    if chosen == expected:
+    if _same(chosen, expected):
         return Check("correct", 1.0, "choice", f"chose exactly {shown}", shown)
     if chosen < expected:
         tag = "subset_of_choices"
@@ -65,12 +70,13 @@ def check_select_all(answer: str, blank: Blank) -> Check:
     else:
         tag = "wrong_choice"
     rationale = f"chose {shown}; the key is {_describe(sorted(expected, key=_order(blank)), blank)}"
-    if blank.partial_credit and blank.choices:
+    per_box = blank.partial_credit or any(rule.when == "per_box" for rule in blank.rules)
+    if per_box and blank.choices:
         right_boxes = sum((c.label in chosen) == (c.label in expected) for c in blank.choices)
         fraction = right_boxes / len(blank.choices)
         return Check("partially_correct" if fraction > 0 else "incorrect", fraction, "choice",
                      f"{rationale} ({right_boxes} of {len(blank.choices)} boxes right)", shown, (tag,))
-    return Check("incorrect", 0.0, "choice", rationale, shown, (tag,))
+    return apply_rules(blank, "choice", shown, Check("incorrect", 0.0, "choice", rationale, shown, (tag,)))
 
 
 def _order(blank: Blank):

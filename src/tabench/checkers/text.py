@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 
-from ..latex import strip_markup
 from ..model import Blank
+from ..read.final import regions
+from ..read.math import strip_markup
 from . import register
 from .result import Check
 
 _FILLER = re.compile(r"\b(?:the|a|an|is|are|answer|final|it|that|this|:)\b")
+_TEXT_COMMAND = re.compile(r"\\(?:text|textbf|textit|mathrm|mbox|operatorname|boxed)\s*\{([^{}]*)\}")
 
 
 def _norm(text: str) -> str:
+    text = _TEXT_COMMAND.sub(r"\1", _TEXT_COMMAND.sub(r"\1", text)).replace("$", " ")
     text = strip_markup(text).lower()
     text = re.sub(r"[^\w\s]", " ", text)
     return " ".join(_FILLER.sub(" ", text).split())
@@ -29,8 +32,9 @@ def _same(got: str, wanted: str) -> bool:
 @register("short_text")
 def check_short_text(answer: str, blank: Blank) -> Check:
     wanted = [_norm(t) for t in [blank.text or "", *blank.accepts] if t and len(t) <= 120]
-    got = _norm(answer)
+    candidates = [_norm(answer)] + [_norm(region.text) for region in regions(answer)
+                                   if region.how in ("boxed", "final answer", "bold")][:3]
     shown = answer.strip()[:200]
-    if got and any(_same(got, w) for w in wanted if w):
+    if any(got and _same(got, w) for got in candidates for w in wanted if w):
         return Check("correct", 1.0, "text", "matches the key's answer", shown)
     return Check.review("text", "free-form answer: needs the judge or a person", shown)

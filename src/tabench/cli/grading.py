@@ -46,6 +46,8 @@ def grade(
     accept_mismatch: bool = ACCEPT_MISMATCH,
     judge: Optional[JudgeConfig] = None,
     prompts: Optional[Path] = PROMPTS,
+    tolerance: Optional[float] = typer.Option(None, "--tolerance", min=0.0,
+                                              help="Relative tolerance for numbers whose key sets none of its own."),
 ) -> None:
     """Grade answers against the key, part by part, and save the verdicts in the store ($TABENCH_HOME).
 
@@ -58,7 +60,7 @@ def grade(
         from ..transcripts import Options
 
         graded = application.grade_file(key, answers, submission=submission, model=model, protocol=protocol,
-                                        store=not no_store, judge=judge, parts=parts, replace=replace,
+                                        store=not no_store, judge=judge, parts=parts, replace=replace, tolerance=tolerance,
                                         import_options=Options(conversation, list(corrections), accept_mismatch))
     except TabenchError as err:
         _fail(err)

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..checkers.result import Check
-from ..extract import clip, injection_sentences
 from ..grade import blank_checks, combine_checks
 from ..model import Part, ProblemSet, RubricItem, Verdict
+from ..read.visible import visible
 from ..protocols import part_context, render_part
 from .prompt import INJECTION_MARK, judge_messages
 from .reply import Vote, reply_schema
@@ -78,11 +78,10 @@ def plan(problem_set: ProblemSet, part: Part, answer: str | None, verdict: Verdi
         return None
     if not answer or not answer.strip() or not (part.solution.strip() or part.rubric):
         return None
-    text = clip(answer)
-    injected = injection_sentences(text)
-    for sentence in injected:
-        text = text.replace(sentence, INJECTION_MARK)
-    checks = blank_checks(part, text.replace(INJECTION_MARK, " "))
+    seen = visible(answer)  # what a reader sees: hidden text and text addressed to the grader are cut out
+    injected = "prompt_injection" in seen.tags
+    text = f"{seen.text}\n\n{INJECTION_MARK}" if seen.hidden or seen.addressed else seen.text
+    checks = blank_checks(part, seen.text)
     graded = [blank_id for blank_id, check in checks if check.verdict in UNDECIDED]
     if not graded:
         return None

@@ -33,7 +33,7 @@ PLACEHOLDERS = {
 }
 REQUIRED = {"judge_system": (), "judge_user": ("reference", "rubric", "answer")}
 BLOCKS = ("question", "reference", "rubric", "answer")
-INJECTION_MARK = "[text addressed to the grader was removed here]"
+INJECTION_MARK = "[text hidden from a reader or addressed to the grader was removed from this answer]"
 
 
 class JudgeTemplateError(TabenchError):

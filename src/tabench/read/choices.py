@@ -1,15 +1,17 @@
-"""Check-box choices: read them from a prompt or a solution, and find the marked ones (pure).
+"""Choices in a prompt or a solution: groups of check boxes and lettered options, and which are marked (pure).
 
-Boxes are already canonical here (ingest/normalize.py): ☐ empty, ☒ marked.
+Boxes are already canonical here (ingest/normalize.py): ☐ empty, ☒ marked. What an answer picks is read in
+picks.py.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
-from .latex import math_spans, strip_markup
-from .model import Choice
+from ..model import Choice
+from .math import math_spans, strip_markup
 
 BOX = re.compile(r"[☐☒]")
 _LABEL = re.compile(r"^\s*(?:\*\*([A-Za-z0-9])\*\*|\(([A-Za-z0-9])\)|([A-Z])[.)])(?=\s|$)")
@@ -145,6 +147,7 @@ def _repair_norms(cell: str) -> str:
     return re.sub(r"\$(.+?)\$", lambda m: "$" + _NORM_BAR.sub(r"\\|", m.group(1)) + "$", cell)
 
 
+@lru_cache(maxsize=16384)
 def normalise_choice_text(text: str) -> str:
     text = strip_markup(text).lower()
     text = re.sub(r"[\s$]+", "", text)
