@@ -120,7 +120,7 @@ def test_cli_tolerance_is_a_default_the_reference_can_override(tmp_path):
     (['{"gold": "1", "answer": "1", "precision": -3}'], "precision must be a whole number"),
     (['[1, 2]'], "line 1 is not a JSON object"),
     (["", "   "], "the file is empty"),
-    (['{"gold": ' * 50000 + '"1"' + "}" * 50000], "line 1 is not JSON"),
+    (['{"gold": ' * 50000 + '"1"' + "}" * 50000], "levels deep, over the limit"),
 ])
 def test_cli_bad_files_fail_with_one_line(tmp_path, content, message):
     path = _write(tmp_path, content)

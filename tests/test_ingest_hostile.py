@@ -131,7 +131,7 @@ def test_notebook_with_50_mb_of_outputs_reads(tmp_path):
 
 @pytest.mark.parametrize("content,words", [
     ('{"nbformat": 4, "cells": [', ("invalid JSON",)),
-    ("[" * 200_000 + "]" * 200_000, ("nested too deeply",)),
+    ("[" * 200_000 + "]" * 200_000, ("levels deep, over the limit",)),
     ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "markdown"}]}', ("malformed",)),
 ])
 def test_malformed_notebooks(tmp_path, content, words):

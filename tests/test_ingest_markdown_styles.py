@@ -335,11 +335,11 @@ TRUTH = {
         ("1.a", None, "numeric", 2048),  # <details> "Solutions" key for all of them, "## Connections" after
         ("1.b", None, "numeric", 5),
         ("1.c", None, "short_text", "The line is fetched from memory"),
-        ("2.a", None, "short_text", "128 misses."),
+        ("2.a", None, "numeric", 128),  # a count with its noun is a number
         ("2.b", None, "short_text", "The array is twice as large"),
     ],
     "bold_letter_dot_parts": [  # "**Problem 1.**", parts as "**a.**" (a plain "a." line is no part), options "A."
-        ("1.a", 3, "short_text", "4 atm"),
+        ("1.a", 3, "numeric", 4),  # a quantity with its unit (atm)
         ("1.b", 3, "multiple_choice", ("Boyle's law",)),
         ("3", 2, "numeric", 2),
     ],

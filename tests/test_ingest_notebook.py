@@ -107,7 +107,7 @@ def test_nbformat_3_notebooks_are_read(tmp_path):
     ('{"cells": []}', "not a Jupyter notebook"),
     ('{"nbformat": 2, "cells": []}', "nbformat 2 is not supported"),
     ('{"nbformat": 4, "nbformat_minor": 5, "cells": "oops", "metadata": {}}', "notebook"),
-    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("[" * 100_000 + "]" * 100_000, "levels deep, over the limit"),
 ])
 def test_malformed_notebooks_are_one_line(tmp_path, content, message):
     path = tmp_path / "bad.ipynb"

@@ -77,15 +77,15 @@ def test_report_piped_or_with_dash_goes_to_standard_output(tmp_path):
 
 
 def test_report_by_the_name_submissions_shows(tmp_path):
-    _grade(tmp_path, {"2.a": "ReLU"}, "--submission", "run4-s1")
-    _grade(tmp_path, {"2.a": "Tanh"}, "--submission", "run4-s2")
+    _grade(tmp_path, {"2.a": "ReLU"}, "--submission", "quiz-s1")
+    _grade(tmp_path, {"2.a": "Tanh"}, "--submission", "quiz-s2")
     listed = runner.invoke(app, ["submissions", "--json"])
-    assert "run4-s1" in [row["name"] for row in json.loads(listed.stdout)]
-    result = runner.invoke(app, ["report", "run4-s1", "-f", "md"])
+    assert "quiz-s1" in [row["name"] for row in json.loads(listed.stdout)]
+    result = runner.invoke(app, ["report", "quiz-s1", "-f", "md"])
     assert result.exit_code == 0, result.output
-    assert "run4-s1" in result.stdout and "The answer is ReLU" not in result.stdout and "ReLU" in result.stdout
-    typo = runner.invoke(app, ["report", "run4-s3", "-f", "md"])
-    assert typo.exit_code == 2 and "did you mean" in typo.stderr and "run4-s1" in typo.stderr
+    assert "quiz-s1" in result.stdout and "The answer is ReLU" not in result.stdout and "ReLU" in result.stdout
+    typo = runner.invoke(app, ["report", "quiz-s3", "-f", "md"])
+    assert typo.exit_code == 2 and "did you mean" in typo.stderr and "quiz-s1" in typo.stderr
     assert len(typo.stderr.strip().splitlines()) == 1
 
 
