@@ -405,7 +405,8 @@ def _number(item: Item, text: str) -> Number:
     quantity = item.quantity
     unit = quantity.unit.plain if quantity.unit else None
     approximate = bool(APPROXIMATE.search(text[max(0, item.start - 24) : item.start]))
-    return Number(value=quantity.value, unit=unit, written=quantity.number.text, approximate=approximate)
+    return Number(value=quantity.value, unit=unit, written=quantity.number.text, approximate=approximate,
+                  abs_tol=quantity.spread)
 
 
 def _to_float(value: str) -> float:

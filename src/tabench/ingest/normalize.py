@@ -34,10 +34,10 @@ _TICK_THEN_BOX = re.compile(r"[✓✔√]\s*[☐□○◯]")
 _CHECKED_GLYPHS = re.compile(r"[☒☑■●◉]|[✓✔](?=\s)|(?<![\w\\])√(?=\s)")
 _EMPTY_GLYPHS = re.compile(r"[☐□○◯❏❑]")
 
-_INLINE_MATH_OPEN = re.compile(r"(?<![\\a-zA-Z])\\\(")
-_INLINE_MATH_CLOSE = re.compile(r"(?<![\\a-zA-Z])\\\)")
-_DISPLAY_MATH_OPEN = re.compile(r"(?<![\\a-zA-Z])\\\[")
-_DISPLAY_MATH_CLOSE = re.compile(r"(?<![\\a-zA-Z])\\\]")
+# A math delimiter is a backslash and a bracket after an even run of backslashes, whatever precedes them:
+# `\\(x\\)y` and `a\\(\\alpha\\)` are math; in `\\\\[2pt]` and `\\\\(a)` the backslashes are a line break.
+_MATH_DELIMITER = re.compile(r"(?<!\\)((?:\\\\)*)\\([()\[\]])")
+_DELIMITER_AS_DOLLARS = {"(": "$", ")": "$", "[": "$$", "]": "$$"}
 
 _KNOWN_FURNITURE = re.compile(
     r"^\s*(?:PRINT your name.*|(?:Page|Pg\.?)\s+\d+\s*(?:of|/)\s*\d+|-\s*\d+\s*-|\d+\s*/\s*\d+)\s*$",
@@ -80,10 +80,7 @@ def normalize_boxes(text: str) -> str:
 
 
 def _normalize_math_delimiters(text: str) -> str:
-    text = _DISPLAY_MATH_OPEN.sub("$$", text)
-    text = _DISPLAY_MATH_CLOSE.sub("$$", text)
-    text = _INLINE_MATH_OPEN.sub("$", text)
-    return _INLINE_MATH_CLOSE.sub("$", text)
+    return _MATH_DELIMITER.sub(lambda m: m.group(1) + _DELIMITER_AS_DOLLARS[m.group(2)], text)
 
 
 def _drop_page_furniture(text: str) -> str:

@@ -211,6 +211,10 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _EQUATION_NUMBER = re.compile(r"\\(?:quad|qquad)\s*\(\d+\)\s*$|\\tag\*?\{[^}]*\}|\\label\{[^}]*\}|\\nonumber|\\notag")
 _TEXT_PREFIX = re.compile(r"^\s*\\text\{[^{}]*\}\s*")
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\quad|\\qquad|~")
+# A line break `\\\\` (`\\\\[4pt]`, `\\\\*`) between the lines of a derivation; not `\\\\frac`, a command
+# whose backslash was escaped twice. Inside a matrix, cases or an array it separates rows and stays.
+_LINE_BREAK = re.compile(r"(?<!\\)\\\\(?![A-Za-z])\*?(?:\s*\[[^\]\[]{0,20}\])?")
+_ROWS = re.compile(r"\\begin\{(?:[pbBvV]?matrix|smallmatrix|cases|dcases|array|tabular)\*?\}")
 _ALIGN = re.compile(r"\\(?:begin|end)\{(?:align|aligned|alignat|equation|gather|gathered|multline|eqnarray)\*?\}")
 
 
@@ -229,13 +233,29 @@ def clean_latex(latex: str) -> str:
     without_prefix = _TEXT_PREFIX.sub("", latex)
     if without_prefix.strip():
         latex = without_prefix
-    if _ALIGN.search(latex):
+    aligned = bool(_ALIGN.search(latex))
+    if aligned:
         latex = _ALIGN.sub("", latex).replace("&", "")
-        lines = [line for line in latex.split("\\\\") if line.strip()]
-        latex = lines[-1] if lines else latex
+    if aligned or not _ROWS.search(latex):
+        latex = _joined_lines([line.strip() for line in _LINE_BREAK.split(latex) if line.strip()], aligned) or latex
     latex = _SPACING.sub(" ", latex)
     latex = latex.strip().rstrip(".,;").strip()
     return " ".join(latex.split())
+
+
+def _joined_lines(lines: list[str], aligned: bool) -> str:
+    """The lines of math broken with `\\\\`, as one: a derivation whose lines continue with `=` is its first
+    side equal to its last line (`f(x) = x^2+1 \\\\ = 2x` -> `f(x) = 2x`); an aligned block otherwise its last
+    line; separate lines a list (`k = 45 \\\\ n = 2` -> `k = 45, n = 2`)."""
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    if _CONTINUES.match(lines[-1]):
+        head = split_equation(lines[0])
+        return f"{head[0]} {lines[-1]}" if len(head) > 1 or not aligned else lines[-1]
+    return lines[-1] if aligned else ", ".join(lines)
+
+
+_CONTINUES = re.compile(r"^(?:=|\\(?:leq?|geq?|approx|equiv|sim)(?![A-Za-z])|[<>])")
 
 
 def split_equation(latex: str) -> list[str]:

@@ -47,6 +47,7 @@ NUMBER_PLAIN = _number_pattern(math=False)
 NUMBER_MATH = _number_pattern(math=True)
 # The same without group names, to build larger patterns from.
 NUMBER_PLAIN_BARE = re.sub(r"\(\?P<\w+>", "(?:", NUMBER_PLAIN.pattern)
+NUMBER_MATH_BARE = re.sub(r"\(\?P<\w+>", "(?:", NUMBER_MATH.pattern)
 
 
 class TooLarge(ValueError):

@@ -18,7 +18,7 @@ from .cues import NEGATED, RESTATEMENT
 from .final import Region, regions
 from .limits import MAX_REGION_CHARS
 from .math import scan_math, split_equation
-from .numbers import NUMBER_PLAIN, NUMBER_PLAIN_BARE, NotANumber, TooLarge, Written, evaluate, read_number, written_number
+from .numbers import NUMBER_MATH_BARE, NUMBER_PLAIN, NUMBER_PLAIN_BARE, NotANumber, TooLarge, Written, evaluate, read_number, written_number
 from .units import UNIT_EXPRESSION, Unit, is_count_word, read_unit
 
 _WRAPPED = re.compile(r"^\\(?:mathbf|textbf|boldsymbol|bm|boxed|mathrm|text|underline|color\{[^{}]*\})\s*\{(.*)\}$", re.S)
@@ -73,8 +73,18 @@ def _decimals_of(text: str) -> int | None:
     return max(places) if places else None
 
 
-_SPREAD_AFTER = re.compile(r"\s*(?:±|\\pm|\+/-|\+-)\s*(\d+(?:\.\d+)?)")
-_PLUS_MINUS = re.compile(r"^(.*?)\s*(?:\\pm|±|\+/-|\+-)\s*(\d+(?:\.\d+)?)\s*(.*)$")
+# A ± spread is a number as numbers.py reads it ('\\pm 200', '± 1,000', '\\pm 0.77', '± 5%' of the value).
+_SPREAD_AFTER = re.compile(rf"\s*(?:±|\\pm|\+/-|\+-)\s*({NUMBER_PLAIN_BARE})")
+_PLUS_MINUS = re.compile(rf"^(.*?)\s*(?:\\pm|±|\+/-|\+-)\s*({NUMBER_MATH_BARE})\s*(.*)$")
+
+
+def _spread(text: str, value: float, math: bool) -> float | None:
+    """The tolerance a ± states, when it is smaller than the value it qualifies (a percentage: of that value)."""
+    number = read_number(text, math=math)
+    if number is None:
+        return None
+    spread = abs(value) * number.value / 100 if number.percent else number.value
+    return spread if 0 <= spread < abs(value) else None
 
 
 @lru_cache(maxsize=16384)
@@ -84,9 +94,8 @@ def read_quantity(text: str, math: bool = True) -> Quantity | None:
     spread = _PLUS_MINUS.match(text.strip().strip("$"))
     if spread and spread.group(1).strip():
         value = _read_quantity(f"{spread.group(1)} {spread.group(3)}".strip(), math)
-        if value is not None and value.number.exact is not None and float(spread.group(2)) < abs(value.value):
-            return replace(value, spread=float(spread.group(2)))
-        return None
+        width = _spread(spread.group(2), value.value, math) if value is not None else None
+        return replace(value, spread=width) if width is not None else None
     return _read_quantity(text, math)
 
 
@@ -201,7 +210,7 @@ def _plain_values(text: str, start: int, end: int) -> list[Item]:
             unit, stop = after
         result = len(sides) > 1 or bool(re.search(r"[=≈]\s*$", text[max(0, match.start() - 3) : match.start()]))
         spread = _SPREAD_AFTER.match(text, stop, min(len(text), stop + 40))
-        spread_value = float(spread.group(1)) if spread and float(spread.group(1)) < abs(value) else None
+        spread_value = _spread(spread.group(1), value, math=False) if spread else None
         if spread_value is not None:
             stop = spread.end()
         items.append(Item(match.start(), stop, Quantity(value, unit, text[match.start():stop].strip(), written,
