@@ -7,7 +7,7 @@ import re
 from .model import Blank, Choice, CreditRule, Kind, Number
 from .read.choices import ChoiceGroup, Option, find_groups, match_option, math_of
 from .read.credit import credit_rules
-from .read.cues import ALTERNATIVE_CUE, APPROXIMATE, SOLUTION_CUE
+from .read.cues import ALTERNATIVE_CUE, APPROXIMATE, SOLUTION_CUE, split_justification
 from .read.expressions import names_a_value
 from .read.math import clean_latex, math_spans, split_equation, strip_markup
 from .read.numbers import TooLarge
@@ -27,11 +27,28 @@ _PER_BOX = re.compile(
 )
 _SELECT_ONE = re.compile(r"\(select one|select one\b|choose one\b|\(choose one|\(pick one", re.I)
 _DERIVATION = re.compile(r"\b(?:prove|show that|verify that|demonstrate that)\b", re.I)
-_CODE = re.compile(
-    r"\b(?:implement|write (?:the |a |some )?code|fill in the code|visuali[sz]e|generate a plot|plot the|"
-    r"code (?:up|the))\b",
-    re.I,
+# A part whose answer is code: what its prompt asks for (a row each, with an example and where it comes from).
+_CODE_NOUN = r"(?:code|function|program|script|loop|pipeline|command|query|snippet|class|method|one-liner|implementation)s?"
+CODE_ASKS = (
+    ("implement", r"\bimplement\b|\b(?:write|give|provide|complete)\s+(?:an?|the|your)\s+(?:\w+\s+)?implementation\b",
+     "Write an implementation for the same functionality (introdatasci mock exam 2.a.ii); not 'Test your "
+     "implementation by training a VAE' (seed 002 4.a asks for numbers)"),
+    ("write code", rf"\bwrite (?:(?:the|a|an|some|your|one|python|sql|bash|shell|numpy|short|single|new)\s+){{0,3}}{_CODE_NOUN}\b",
+     "Write a pipeline that creates a new file names_sorted.txt (introdatasci 10.b.iii); write a function that ..."),
+    ("complete the code", rf"\b(?:complete|fill in|finish)\s+(?:(?:the|this|these|following|missing|blanks? in the|lines? of)\s+){{0,3}}"
+                          rf"(?:{_CODE_NOUN}|lines? of code)\b",
+     "Complete the code below so that it returns the sum (seed 001); fill in the code"),
+    ("code up", r"\bcode (?:up|the)\b", "Code up the update rule"),
+    ("plot", r"\b(?:visuali[sz]e|generate a plot|plot the)\b", "Generate a plot of the loss curve"),
 )
+_CODE = re.compile("|".join(f"(?:{pattern})" for _, pattern, _ in CODE_ASKS), re.I)
+# A reference solution that is only code (fenced blocks, nothing else) answers with code whatever the prompt says:
+# 'Create a mask that selects all paths' answered by a line of NumPy (introdatasci 5.b).
+_ONLY_CODE = re.compile(r"\A\s*(?:```[^\n]*\n.*?\n\s*```\s*)+\Z", re.S)
+# ... unless the prompt asks what code prints: 'What is the output that the following pipeline will generate?'
+# (introdatasci 10.b.i) is answered by the text printed, in code font.
+_ASKS_OUTPUT = re.compile(r"\bwhat (?:is|will be|would be) the (?:output|result|value)|\bwhat (?:does|will|would)\b[^?]{0,80}"
+                          r"\b(?:print|output|return|display|evaluate to)\b", re.I)
 _NUMERIC = re.compile(
     r"\bhow (?:many|much|fast|long|large|big|slow)\b|\bnumber of\b|\btotal number\b|report the following numbers|"
     r"\bwhat is the (?:value|size|speed|time|count|latency)\b",
@@ -101,6 +118,8 @@ def _layout(title: str, prompt: str, solution_segments: list[str], labelled: lis
     if table:
         return table[0].kind, table
     groups = find_groups(prompt)
+    if not groups and _ONLY_CODE.match(solution) and not _ASKS_OUTPUT.search(prompt):
+        return "code", [Blank(id="answer", kind="code", text=_first_sentence(solution))]
     if not groups:
         # options printed only in the solution (HW12 3.d.ii): the same boxes, none marked
         groups = [ChoiceGroup(g.name, [Option(o.text, False) for o in g.options], g.row) for g in find_groups(solution)]
@@ -274,6 +293,16 @@ def _correct_labels(choices: list[Choice], solution: str) -> list[str]:
             return picked
     if _ALL.search(head) and choices:
         return labels
+    from .read.picks import label_list  # picks reads boxes with ingest's normaliser, which imports this module
+
+    from .read.final import regions
+
+    # 'A and C', '(A) and (C)', 'Both A and C', 'The answer is A and C.': the grader's readers, strictly (the
+    # whole sentence, or all of what a final-answer cue introduces, is a list of labels)
+    for text in [head] + [region.text for region in regions(head) if region.how == "final answer"]:
+        listed = label_list(text, choices)
+        if listed:
+            return listed
     letter = _OPTION_LETTER.search(strip_markup(head))
     if letter:
         found = [lab for lab in labels if lab.lower() == letter.group(1).lower()]
@@ -389,7 +418,22 @@ def _leading_value(text: str) -> Item | None:
 
 def _sentence_numbers(sentence: str, first: bool) -> list[Number]:
     """The key's numbers in one sentence (strict): its leading value when it opens the solution, else the result
-    of its last equation ('= 108', '$t = 50\\,\\text{ns}$')."""
+    of its last equation ('= 108', '$t = 50\\,\\text{ns}$'). A clause that justifies a value ('5 bits, since
+    $2^5 = 32$') gives its reasons, not the result: the value of the clause it justifies counts."""
+    main, reason = split_justification(sentence)
+    if reason is not None:
+        found = _clause_numbers(main, first=True)  # a justified clause opens with its value ('5 bits, since')
+        if not found:
+            try:
+                values = [item for item in values_in(main) if not item.result]
+            except TooLarge:
+                values = []
+            found = [_number(values[0], main)] if len(values) == 1 else []
+        return found or _clause_numbers(reason, first=False)
+    return _clause_numbers(sentence, first)
+
+
+def _clause_numbers(sentence: str, first: bool) -> list[Number]:
     if first:
         lead = _leading_value(strip_markup(sentence))
         if lead is not None:

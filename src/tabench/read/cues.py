@@ -156,6 +156,31 @@ ALTERNATIVE_CUES = (
     ("counting", r"\b(?:with the|if we|counting)\b", ("with the", "if we", "counting"), "With the biases, 112."),
 )
 
+# A clause that justifies the value before it (or, opening a sentence, the value after it): its numbers are the
+# reasons, not the result ('5 bits, since $2^5 = 32$': the answer is 5).
+JUSTIFICATIONS = (
+    ("since", r"(?<![\w])since(?![\w])", "5 bits, since 2^5 = 32 (a key met by the import developer)"),
+    ("because", r"(?<![\w])because(?: of)?(?![\w])", "12 ms, because 4 + 8 = 12 (transfer plus seek)"),
+    ("as", r",\s*as(?= \$| \d| the| we| there| it| each)", "3 layers, as 2^3 = 8 covers the input"),
+    ("given", r"(?<![\w])(?:given that|due to|owing to|as shown by)(?![\w])", "0.5, given that P(A) = 1/2"),
+)
+JUSTIFICATION = re.compile("|".join(f"(?:{pattern})" for _, pattern, _ in JUSTIFICATIONS), re.I)
+
+
+def split_justification(sentence: str) -> tuple[str, str | None]:
+    """(the clause that states a value, the clause that justifies it or None): '5 bits, since 2^5=32' ->
+    ('5 bits,', 'since 2^5=32'); 'Since 2^5 = 32, we need 5 bits.' -> ('we need 5 bits.', 'Since 2^5 = 32,')."""
+    match = JUSTIFICATION.search(sentence)
+    if match is None:
+        return sentence, None
+    if not sentence[: match.start()].strip(" (*_>-"):
+        comma = sentence.find(",", match.end())
+        if comma < 0:
+            return sentence, None
+        return sentence[comma + 1 :], sentence[: comma + 1]
+    return sentence[: match.start()], sentence[match.start() :]
+
+
 # What joins the items of a listed answer ('$1$, $2$ and $3$'; '\\boxed{1} \\quad \\text{and} \\quad \\boxed{2}').
 LIST_JOIN = re.compile(r"^\s*(?:,|;|and|or|&|\\quad|\\qquad|\\text\s*\{\s*(?:and|or|,)\s*\})*\s*$", re.I)
 

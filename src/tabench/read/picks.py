@@ -42,7 +42,10 @@ _LETTER = re.compile(
     re.M,
 )
 _LABEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Ha-h]|\d{1,2})(?![A-Za-z0-9])")
-_LABEL_LIST = re.compile(r"^\s*(?:\*\*)?\(?([A-Ha-h]|\d{1,2})\)?(?:\s*(?:,|and|&|or|\+)\s*\(?([A-Ha-h]|\d{1,2})\)?)*(?:\*\*)?\s*[.!]?\s*$")
+# A list of labels and nothing else: 'D', 'A and C', 'A, C', '(A) and (C)', 'Both A and C', 'Options A & C', '1, 3, 6'.
+_LABEL_LIST = re.compile(r"^\s*(?:\*\*)?(?:(?i:both|options?|choices?|answers?)\s*:?\s*)?\(?([A-Ha-h]|\d{1,2})\)?"
+                         r"(?:\s*(?:,\s*(?:and\s+)?|and|&|or|\+)\s*\(?([A-Ha-h]|\d{1,2})\)?)*(?:\*\*)?\s*[.!]?\s*$")
+_LIST_WORD = re.compile(r"^\s*(?:\*\*)?(?i:both|options?|choices?|answers?)\s*:?")
 
 
 def chosen_labels(answer: str, blank: Blank) -> list[str]:
@@ -96,17 +99,20 @@ def _without_own_marker(answer: str, blank: Blank) -> str:
 _WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|boxed|mathbf)\s*\{([^{}]*)\}|\$")
 
 
-def labels_in(text: str, choices: list[Choice]) -> list[str]:
+def label_list(text: str, choices: list[Choice]) -> list[str]:
+    """The labels `text` lists when it is a list of labels and nothing else (the table above); else []."""
     bare = strip_markup(_WRAPPERS.sub(lambda m: m.group(1) or " ", text) if ("$" in text or "\\" in text) else text)
-    if not choices:
-        if _LABEL_LIST.match(bare):
-            return _unique(_LABEL_TOKEN.findall(bare))
-        return _unique(m for groups in _LETTER.findall(text) for m in groups if m)
+    if not _LABEL_LIST.match(bare):
+        return []
+    bare = _LIST_WORD.sub(" ", bare)
+    return _listed_labels(bare, choices) if choices else _unique(_LABEL_TOKEN.findall(bare))
+
+
+def labels_in(text: str, choices: list[Choice]) -> list[str]:
+    listed = label_list(text, choices)
+    if listed or not choices:
+        return listed or _unique(m for groups in _LETTER.findall(text) for m in groups if m)
     labels = [choice.label for choice in choices]
-    if _LABEL_LIST.match(bare):
-        picked = _listed_labels(bare, choices)
-        if picked:
-            return picked
     found: list[tuple[int, str]] = []
     all_match = _ALL.search(text)
     if all_match:
