@@ -153,11 +153,7 @@ def _key(path):
 
 
 @pytest.mark.parametrize("name,key_path,truth,unanswered", STYLES, ids=[style[0] for style in STYLES])
-def test_each_export_style_lands_every_answer_on_its_part(name, key_path, truth, unanswered, request):
-    if name == "human_assistant_cst463_lab.txt":  # the lab is read as the corpus describes it since issue 12
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "the lab's key now has parts 1.a-1.f, 2.a-2.c (was 1 and 2 with blanks); the importer reads 'Q1a)' as "
-            "question 1 only, and that block is neither aligned nor listed as unaligned")))
+def test_each_export_style_lands_every_answer_on_its_part(name, key_path, truth, unanswered):
     imported = import_text((HERE / name).read_text(encoding="utf-8"), name, _key(key_path))
     answers = imported.answer_map()
     assert set(answers) == set(truth), name

@@ -57,23 +57,29 @@ def _explicit_label(text: str) -> str | None:
     return next(group for group in match.groups() if group)
 
 
-_LETTERED = re.compile(r"^\s*(?:[-*+]\s+)?(?:\(([A-H])\)|([A-H])[.)])\s+(\S.*)$")
+# Lettered options, one per line: 'A. SGD', '(B) Adam', 'C) RMSProp'; in lower case 'a. Normal', 'b) Poisson'
+# (as quiz generators and LMS exports write them; '(a)' in lower case is a part's label, not an option).
+_LETTERED = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*)?(?:\(([A-H])\)|([A-H])[.)]|([a-h])[.)])(?:\*\*)?\s+(\S.*)$")
 
 
 def _boxes_for_lettered_lists(text: str) -> str:
-    """'A. SGD' / 'B. Adam' lines (two or more, lettered in order from A) become unmarked boxes."""
+    """Lettered option lines (two or more, lettered in order from A or a, one case) become unmarked boxes
+    labelled in upper case: 'b) Poisson' is option B."""
     lines = text.split("\n")
     index = 0
     while index < len(lines):
         run = []
         while index + len(run) < len(lines):
             match = _LETTERED.match(lines[index + len(run)])
-            if not match or (match.group(1) or match.group(2)) != chr(ord("A") + len(run)):
+            letter = match and (match.group(1) or match.group(2) or match.group(3))
+            first = run[0].group(3) is not None if run else None
+            if not match or letter.upper() != chr(ord("A") + len(run)) or (run and first != (match.group(3) is not None)):
                 break
             run.append(match)
         if len(run) >= 2:
             for offset, match in enumerate(run):
-                lines[index + offset] = f"☐ ({match.group(1) or match.group(2)}) {match.group(3)}"
+                letter = (match.group(1) or match.group(2) or match.group(3)).upper()
+                lines[index + offset] = f"☐ ({letter}) {match.group(4)}"
             index += len(run)
         else:
             index += 1

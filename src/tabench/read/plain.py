@@ -5,7 +5,7 @@
 | Unicode symbols | `σ²`, `β = 10⁻³`, `√2`, `x ≤ 3`, `2×3` | `\\sigma^{2}`, `\\beta = 10^{-3}`, `\\sqrt{2}`, … |
 | powers | `x^2`, `x**2`, `e^(-t/2)`, `10^-3` | `x^{2}`, `x^{2}`, `e^{-t/2}`, `10^{-3}` |
 | products | `2*x^2 + 3x`, `3·x` | `2 \\cdot x^{2} + 3x` |
-| functions | `sqrt(2)/2`, `exp(x)`, `ln(x)`, `log(x)`, `sin(x)`, `abs(x)` | `\\sqrt{2}/2`, `\\exp(x)`, … |
+| functions | `sqrt(2)/2`, `exp(x)`, `ln(x)`, `log(x)`, `log2(n)`, `log10(x)`, `sin(x)`, `abs(x)` | `\\sqrt{2}/2`, `\\exp(x)`, `\\log_{2}(n)`, … |
 | Greek letters by name | `alpha_tau / alpha_t`, `gamma`, `ell` | `\\alpha_{\\tau} / \\alpha_{t}` |
 | labels in superscripts | `x^(0)`, `x^(l)` | `x^{(0)}`, `x^{(l)}` |
 | constants | `pi`, `inf`, `infinity` | `\\pi`, `\\infty` |
@@ -27,7 +27,7 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿⁱ", "012345
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉₋₊", "0123456789-+")
 _SYMBOLS = {"×": r"\times ", "·": r"\cdot ", "≤": r"\leq ", "≥": r"\geq ", "≠": r"\neq ", "≈": r"\approx ",
             "∞": r"\infty ", "−": "-", "⋅": r"\cdot ", "÷": "/", "±": r"\pm "}
-_FUNCTIONS = {"sqrt": "\\sqrt", "exp": "\\exp", "ln": "\\ln", "log": "\\log", "sin": "\\sin", "cos": "\\cos",
+_FUNCTIONS = {"log2": "\\log_{2}", "log10": "\\log_{10}", "sqrt": "\\sqrt", "exp": "\\exp", "ln": "\\ln", "log": "\\log", "sin": "\\sin", "cos": "\\cos",
               "tan": "\\tan", "arcsin": "\\arcsin", "arccos": "\\arccos", "arctan": "\\arctan", "sinh": "\\sinh",
               "cosh": "\\cosh", "tanh": "\\tanh", "max": "\\max", "min": "\\min"}
 _CONSTANTS = {"pi": "\\pi", "inf": "\\infty", "infinity": "\\infty", "infty": "\\infty"}

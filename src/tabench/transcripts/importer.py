@@ -255,7 +255,7 @@ def assemble(entries: list[Entry], key: ProblemSet | None, turns: list[Turn], so
         if part_id is None:
             if not entry.label and entry.notes and index + 1 < len(entries) or entry.how == "heading":
                 pending_notes += entry.notes  # a mark placed just before the answer it judges
-            if entry.how == "heading":
+            if entry.how == "heading" and not entry.text.strip():
                 continue  # a question's title above its parts: no answer
             unaligned.append({"block": entry.number, "label": entry.label, "title": entry.title,
                               "text": entry.text[:300], "line": entry.line + 1})

@@ -3,8 +3,8 @@
 | form | examples | components |
 | --- | --- | --- |
 | keyword and number | `Question 3`, `Problem 2 —`, `Q5`, `Exercise 4:`, `### Solution to Question 3` | 3 |
-| keyword, number, part | `Q3(b)`, `Q5 part (e)`, `Question 11.4(i)`, `**Part 3.a**` | 3 b |
-| number and part | `3(c)`, `3 (b)`, `3.a`, `11.d.ii`, `11.4(i)` | 3 c |
+| keyword, number, part | `Q3(b)`, `Q5 part (e)`, `Question 11.4(i)`, `**Part 3.a**`, `Q1a)`, `Q2b.` | 3 b |
+| number and part | `3(c)`, `3 (b)`, `3.a`, `11.d.ii`, `11.4(i)`, `3c)` | 3 c |
 | decimal numbering | `3.1 The loss`, `1.1.1 Effect of ReLU`, `### 2.3 Results` | 3 1 |
 | bracketed | `(a)`, `(ii)`, `(d)(ii)`, `(2)` | a |
 | closed by `)` or `.` | `a)`, `A)`, `**A)**`, `ii.`, `A.`, `1)`, `1.` | a |
@@ -88,6 +88,16 @@ def read_label(line: str) -> Label | None:
                 components.append(value.lower())
                 kinds.append(_kind(value))
                 bracketed, position = False, end
+                continue
+            break
+        if kinds == ["number"] and position < len(text) and text[position].isalpha():
+            # a part glued to its number: 'Q1a)', 'Q2b.', '3c)', 'Problem 4ii:'; not '2x + 1', '3rd', '1st'
+            value, end = _component(text, position)
+            closer_after = text[end:end + 1]
+            if value is not None and (closer_after in (")", ":") or keyword and closer_after in ("", " ", "\t", ".", "*")):
+                components.append(value.lower())
+                kinds.append(_kind(value))
+                position = end
                 continue
             break
         if components and keyword != "part":
