@@ -44,7 +44,11 @@ CODE_ASKS = (
 _CODE = re.compile("|".join(f"(?:{pattern})" for _, pattern, _ in CODE_ASKS), re.I)
 # A reference solution that is only code (fenced blocks, nothing else) answers with code whatever the prompt says:
 # 'Create a mask that selects all paths' answered by a line of NumPy (introdatasci 5.b).
-_ONLY_CODE = re.compile(r"\A\s*(?:```[^\n]*\n.*?\n\s*```\s*)+\Z", re.S)
+_FENCED_BLOCK = re.compile(r"^[ \t]*```[^\n]*\n.*?^[ \t]*```[ \t]*$", re.S | re.M)
+
+
+def _only_code(solution: str) -> bool:
+    return bool(solution.strip()) and "```" in solution and not _FENCED_BLOCK.sub("", solution).strip()
 # ... unless the prompt asks what code prints: 'What is the output that the following pipeline will generate?'
 # (introdatasci 10.b.i) is answered by the text printed, in code font.
 _ASKS_OUTPUT = re.compile(r"\bwhat (?:is|will be|would be) the (?:output|result|value)|\bwhat (?:does|will|would)\b[^?]{0,80}"
@@ -118,7 +122,7 @@ def _layout(title: str, prompt: str, solution_segments: list[str], labelled: lis
     if table:
         return table[0].kind, table
     groups = find_groups(prompt)
-    if not groups and _ONLY_CODE.match(solution) and not _ASKS_OUTPUT.search(prompt):
+    if not groups and _only_code(solution) and not _ASKS_OUTPUT.search(prompt):
         return "code", [Blank(id="answer", kind="code", text=_first_sentence(solution))]
     if not groups:
         # options printed only in the solution (HW12 3.d.ii): the same boxes, none marked

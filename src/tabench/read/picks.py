@@ -44,7 +44,7 @@ _LETTER = re.compile(
 _LABEL_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Ha-h]|\d{1,2})(?![A-Za-z0-9])")
 # A list of labels and nothing else: 'D', 'A and C', 'A, C', '(A) and (C)', 'Both A and C', 'Options A & C', '1, 3, 6'.
 _LABEL_LIST = re.compile(r"^\s*(?:\*\*)?(?:(?i:both|options?|choices?|answers?)\s*:?\s*)?\(?([A-Ha-h]|\d{1,2})\)?"
-                         r"(?:\s*(?:,\s*(?:and\s+)?|and|&|or|\+)\s*\(?([A-Ha-h]|\d{1,2})\)?)*(?:\*\*)?\s*[.!]?\s*$")
+                         r"(?:\s*(?:,(?:\s*and(?=\s))?|and|&|or|\+)\s*\(?([A-Ha-h]|\d{1,2})\)?)*(?:\*\*)?\s*[.!]?\s*$")
 _LIST_WORD = re.compile(r"^\s*(?:\*\*)?(?i:both|options?|choices?|answers?)\s*:?")
 
 
