@@ -49,7 +49,7 @@ def test_the_stat50_key_is_numeric_with_its_tolerance_and_grades_by_it():
 
 @pytest.mark.parametrize("latex,expected", [
     (r"f(x) = x^2 + 1 \\ = 2x", "f(x) = 2x"),  # a derivation continued on the next line with '='
-    (r"\begin{aligned} f &= 1 + 1 \\ &= 2 \end{aligned}", "f = 2"),  # aligned (introdatasci 4, ttic31230)
+    (r"\begin{aligned} f &= 1 + 1 \\ &= 2 \end{aligned}", "= 2"),  # aligned: its last line, as before (math307 quiz 2)
     (r"k = 45 \\ n = 2", "k = 45, n = 2"),  # one assignment per line: a list
     (r"g = a \\[4pt] b", "g = a, b"),  # a break with a length is a break, not '\[' math
     (r"\begin{pmatrix} 1 \\ 2 \end{pmatrix}", r"\begin{pmatrix} 1 \\ 2 \end{pmatrix}"),  # rows of a matrix stay

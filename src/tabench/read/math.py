@@ -244,15 +244,14 @@ def clean_latex(latex: str) -> str:
 
 
 def _joined_lines(lines: list[str], aligned: bool) -> str:
-    """The lines of math broken with `\\\\`, as one: a derivation whose lines continue with `=` is its first
-    side equal to its last line (`f(x) = x^2+1 \\\\ = 2x` -> `f(x) = 2x`); an aligned block otherwise its last
-    line; separate lines a list (`k = 45 \\\\ n = 2` -> `k = 45, n = 2`)."""
-    if len(lines) <= 1:
-        return lines[0] if lines else ""
+    """The lines of math broken with `\\\\`, as one: of an aligned block its last line (the result a derivation
+    arrives at); else a derivation whose lines continue with `=` is its first side equal to its last line
+    (`f(x) = x^2+1 \\\\ = 2x` -> `f(x) = 2x`), and separate lines a list (`k = 45 \\\\ n = 2` -> `k = 45, n = 2`)."""
+    if len(lines) <= 1 or aligned:
+        return lines[-1] if lines else ""
     if _CONTINUES.match(lines[-1]):
-        head = split_equation(lines[0])
-        return f"{head[0]} {lines[-1]}" if len(head) > 1 or not aligned else lines[-1]
-    return lines[-1] if aligned else ", ".join(lines)
+        return f"{split_equation(lines[0])[0]} {lines[-1]}"
+    return ", ".join(lines)
 
 
 _CONTINUES = re.compile(r"^(?:=|\\(?:leq?|geq?|approx|equiv|sim)(?![A-Za-z])|[<>])")
