@@ -56,9 +56,12 @@ class RunConfig:
     run_timeout: float | None = None  # seconds for the whole run
     images: bool = True  # send figures to a model that reads images (--no-images: never)
 
-    def params(self, templates: dict[str, str] | None = None) -> str:
-        """What makes two runs the same run (and a rerun a resume): what is asked, and how."""
+    def params(self, templates: dict[str, str] | None = None, figures: str | None = None) -> str:
+        """What makes two runs the same run (and a rerun a resume): what is asked, and how (`figures`: a digest
+        of the images sent, so a changed figure is a new run)."""
         params = {"limit": self.limit, "max_tokens": self.max_tokens, "temperature": self.temperature}
+        if figures:
+            params["figures"] = figures
         if self.parts:
             params["parts"] = list(self.parts)
         if not self.images:
@@ -181,7 +184,7 @@ class Runner:
         `new`, else a new one. The run is claimed for this process."""
         config, store = self.config, self.store
         store.mark_dead_runs(is_running)
-        params = config.params(self.templates)
+        params = config.params(self.templates, self._figures_digest())
         if resume is not None:
             run = store.run(resume)
             differences = self._differences(run, params)
@@ -200,6 +203,15 @@ class Runner:
         self.resumed = dict(before, calls=len(store.run_calls(run_id)))
         return run_id
 
+    def _figures_digest(self) -> str | None:
+        """A digest of the images this run sends with their parts, or None when it sends none."""
+        if self.figures is None or not self.figures.model_reads_images or not self.figures.kept:
+            return None
+        asked = {part.id for part in self.parts}
+        sent = sorted((part_id, image["sha256"]) for part_id, images in self.figures.kept.items() if part_id in asked
+                      for image in images)
+        return hashlib.sha256(json.dumps(sent).encode()).hexdigest()[:16] if sent else None
+
     def _differences(self, run: dict, params: str) -> list[str]:
         """What a stored run was asked with that differs from this command (named as the user gives it)."""
         config = self.config
@@ -208,7 +220,7 @@ class Runner:
         theirs = {"problem set": run["problem_set_id"], "model": run["model"], "protocol": run["protocol"],
                   "--base-url": run["base_url"], **json.loads(run["params"])}
         names = {"limit": "--limit", "max_tokens": "--max-tokens", "temperature": "--temperature", "parts": "--parts",
-                 "prompts": "set of prompt templates", "images": "--no-images"}
+                 "prompts": "set of prompt templates", "images": "--no-images", "figures": "set of figure images"}
         return [names.get(field, field) for field in mine | theirs if mine.get(field) != theirs.get(field)]
 
     def run(self, run_id: int) -> None:

@@ -22,13 +22,14 @@ def smollm2_path() -> Path:
 
 
 class LocalSmolLM2:
+    accepts_images = False  # SmolLM2 reads text only
+
     def __init__(self, name: str = "local/smollm2", seed: int = 0):
         try:
             from llama_cpp import Llama
         except ImportError:
             raise ProviderError(f"local models need llama-cpp-python; {INSTALL_HINT}") from None
         self.name = name
-        self.accepts_images = False  # SmolLM2 reads text only
         self._llm = Llama(model_path=str(smollm2_path()), n_ctx=4096, seed=seed, verbose=False, n_threads=2)
         self._lock = threading.Lock()  # one llama.cpp context serves one call at a time
 
