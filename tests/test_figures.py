@@ -221,6 +221,9 @@ def test_no_images_sends_the_part_with_the_not_shown_line_and_the_report_marks_i
     report = cli.invoke(app, ["report", "latest", "--format", "md", "-o", "-"])
     assert "| 1.a | ✓ correct | 2 / 2 | missing (text-only model) |" in report.output
     assert "it reads text only" in report.output
+    data = json.loads(cli.invoke(app, ["report", "latest", "--format", "json", "-o", "-"]).stdout)
+    shown = {part["id"]: part["figure_shown"] for q in data["questions"] for part in q["parts"]}
+    assert shown == {"1.a": "text_only", "1.b": "text_only", "2": None}
 
 
 def test_the_local_model_reads_text_only(home, tmp_path):

@@ -68,6 +68,7 @@ class PartRow:
     rationale: str = ""  # Markdown: the verdict's rationale with the formulas it quotes as math
     automatic: Verdict | None = None  # the machine's verdict, where a person's verdict replaced it
     judge: dict | None = None  # when a judge decided: models, prompt_version, explanation, first_error, votes
+    figure_shown: str | None = None  # a key of FIGURE_SHOWN when a run asked this figure-dependent part
 
     @property
     def machine(self) -> Verdict | None:
@@ -143,7 +144,7 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
                 notes=_tag_notes(verdict) + _figure_notes(shown.get(part.id)) + _judge_notes(judge)
                 + list((notes or {}).get(part.id, [])),
                 automatic=machine_by_id.get(part.id) if verdict is not None and verdict.method == "human" else None,
-                judge=judge,
+                judge=judge, figure_shown=shown.get(part.id),
             ))
         graded = [r.verdict for r in rows if r.verdict]
         questions.append(QuestionRow(question.number, question.title, question.preamble, rows,
