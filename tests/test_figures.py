@@ -79,7 +79,7 @@ def fake_answer(prompt: str) -> str:
     return "Final answer: 3" if "How many bars" in prompt else "Final answer: 7"
 
 
-def images_in(body: dict) -> list[bytes]:
+def images_in(body: dict, media_type: str = "image/png") -> list[bytes]:
     """The images of an OpenAI chat request, decoded from their data URLs."""
     found = []
     for message in body["messages"]:
@@ -87,7 +87,7 @@ def images_in(body: dict) -> list[bytes]:
             for item in message["content"]:
                 if item["type"] == "image_url":
                     head, _, data = item["image_url"]["url"].partition(",")
-                    assert head == "data:image/png;base64"
+                    assert head == f"data:{media_type};base64"
                     found.append(base64.b64decode(data))
     return found
 
@@ -142,6 +142,42 @@ def test_a_latex_key_sends_its_includegraphics_file_and_the_report_says_shown(ho
     assert report.exit_code == 0, report.output
     assert "| 1.a | ✓ correct | 2 / 2 | yes |" in report.output
     assert "the model was shown the figure" in report.output
+
+
+MARKDOWN_KEY = """# Quiz
+
+## Question 1 (4 points)
+
+The chart below shows three bars.
+
+![Bar chart](img/chart.jpg)
+
+**(a)** [2 pts] How many bars are there?
+
+**Solution:** 3
+
+**(b)** [2 pts] What is the height of the tallest bar?
+
+**Solution:** 7
+"""
+
+
+def test_a_markdown_key_sends_its_jpeg_image(home, tmp_path):
+    folder = tmp_path / "md"
+    (folder / "img").mkdir(parents=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 20, 200)).save(buffer, format="JPEG")
+    (folder / "img" / "chart.jpg").write_bytes(buffer.getvalue())
+    key = folder / "key.md"
+    key.write_text(MARKDOWN_KEY, encoding="utf-8")
+    with FakeOpenAI(answer=fake_answer) as server:
+        result = cli.invoke(app, ["run", str(key), "--model", "openai/m", "--base-url", server.url])
+    assert result.exit_code == 0, result.output
+    sent = {r["part"]: images_in(r["body"], "image/jpeg") for r in server.requests}
+    assert sent == {"1.a": [buffer.getvalue()], "1.b": [buffer.getvalue()]}
+    rows = stored_figures(key)
+    assert [(r["part_id"], r["media_type"], r["caption"]) for r in rows] == [
+        ("1.a", "image/jpeg", "Bar chart"), ("1.b", "image/jpeg", "Bar chart")]
 
 
 def test_a_changed_figure_is_a_new_call_and_the_same_figure_comes_from_the_cache(home, tmp_path):
@@ -343,3 +379,16 @@ def test_ingest_counts_the_figures_of_the_corpus_pdf(home):
     result = cli.invoke(app, ["ingest", str(MOCK_EXAM)])
     assert result.exit_code == 0, result.output
     assert "figures: 8 kept, 0 missing (8 figure reference(s) in 8 part(s))" in result.output
+
+
+def test_grading_a_key_keeps_its_figures_with_it(home, tmp_path):
+    picture = png(8, 8)
+    key = latex_key(tmp_path / "doc", image=picture)
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"1.a": "3", "1.b": "7", "2": "2"}), encoding="utf-8")
+    result = cli.invoke(app, ["grade", str(key), str(answers)])
+    assert result.exit_code == 0, result.output
+    rows = stored_figures(key)
+    assert [(r["part_id"], r["sha256"]) for r in rows] == [("1.a", hashlib.sha256(picture).hexdigest()),
+                                                           ("1.b", hashlib.sha256(picture).hexdigest())]
+    assert stored_image(rows[0]["sha256"]) == picture
