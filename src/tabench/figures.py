@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import TabenchError
@@ -52,7 +53,7 @@ class KeptFigure:
     data: bytes | None = None
     missing: str | None = None
 
-    @property
+    @cached_property
     def sha256(self) -> str | None:
         return hashlib.sha256(self.data).hexdigest() if self.data is not None else None
 
@@ -96,7 +97,7 @@ def figure_warnings(figures: list[KeptFigure]) -> list[str]:
         if figure.missing is not None:
             parts_of.setdefault((figure.where, figure.missing), []).append(figure.part_id)
     return [f"figure {where} (part{'s' if len(parts) > 1 else ''} {', '.join(parts)}) is not kept: {why}; "
-            "the part is asked with the figure marked not found" for (where, why), parts in parts_of.items()]
+            "a run asks the part with the figure marked not found" for (where, why), parts in parts_of.items()]
 
 
 def figure_counts(figures: list[KeptFigure]) -> str:
