@@ -392,3 +392,22 @@ def test_grading_a_key_keeps_its_figures_with_it(home, tmp_path):
     assert [(r["part_id"], r["sha256"]) for r in rows] == [("1.a", hashlib.sha256(picture).hexdigest()),
                                                            ("1.b", hashlib.sha256(picture).hexdigest())]
     assert stored_image(rows[0]["sha256"]) == picture
+
+
+def test_gemini_through_its_openai_compatible_endpoint_gets_image_url_items(home, tmp_path):
+    picture = png(6, 6)
+    key = latex_key(tmp_path / "doc", image=picture)
+    bodies = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        bodies.append((str(request.url), json.loads(request.content)))
+        return httpx2.Response(200, json={"id": "c", "object": "chat.completion", "created": 0, "model": "g",
+                                          "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                                              "role": "assistant", "content": "Final answer: 3"}}]})
+
+    provider = get_provider("google/gemini-2.5-flash", environ={"GEMINI_API_KEY": "k"},
+                            http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    application.run_model(key, RunConfig(model="google/gemini-2.5-flash"), parts="1.a", provider=provider)
+    ((url, body),) = bodies
+    assert url.startswith("https://generativelanguage.googleapis.com/v1beta/openai/")
+    assert images_in(body) == [picture]
