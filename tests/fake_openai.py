@@ -20,6 +20,13 @@ def judge_reply(body: dict, verdict: str = "correct", score: float | None = None
                        "first_error": first_error, "tags": list(tags), "verdict": verdict, "score": score})
 
 
+def text_of(content) -> str:
+    """A message's text: the content itself, or the text items of a content list (a message with images)."""
+    if isinstance(content, list):
+        return "\n".join(item.get("text", "") for item in content if isinstance(item, dict))
+    return content
+
+
 def _schema_of(body: dict) -> dict:
     fmt = body["response_format"]
     return fmt["json_schema"]["schema"] if fmt["type"] == "json_schema" else fmt["schema"]
@@ -43,7 +50,7 @@ class FakeOpenAI:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
-                prompt = body["messages"][-1]["content"]
+                prompt = text_of(body["messages"][-1]["content"])
                 part = re.search(r"\*\*([0-9][0-9a-z.]*)\*\*", prompt)
                 with fake.lock:
                     fake.requests.append({"part": part.group(1) if part else None, "body": body,

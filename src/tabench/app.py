@@ -85,6 +85,23 @@ def key_warnings(problem_set: ProblemSet) -> list[str]:
     return []
 
 
+def key_figures(key: str | Path, problem_set: ProblemSet, part_ids=None) -> tuple[list, list[str]]:
+    """(the figures of the key's parts — figures.KeptFigure, image or reason — and a warning per figure not
+    kept). `part_ids`: only those parts' figures."""
+    from .figures import figure_warnings, gather_figures
+
+    figures = gather_figures(problem_set, key, part_ids)
+    return figures, figure_warnings(figures)
+
+
+def ingest_figures(key: str | Path, problem_set: ProblemSet) -> list[str]:
+    """What `tabench ingest` says of a key's figures: how many were kept and missing, then why each is missing."""
+    from .figures import figure_counts
+
+    figures, warnings = key_figures(key, problem_set)
+    return [figure_counts(figures)] + warnings if figures else []
+
+
 def import_transcript(path: str | Path, key: str | Path | None = None, options=None):
     """(Imported, the key's ProblemSet or None): a transcript or write-up split into answers per part.
 
@@ -130,7 +147,8 @@ def grade_file(key: str | Path, answers: str | Path, *, submission: str | None =
     chosen = select_parts(parts, [p.id for p in problem_set.parts()]) if parts else None
     origin = str(Path(answers).resolve())
     verdicts, warnings = grade_and_store(problem_set, submissions, str(answers), store=store, origin=origin,
-                                         replace=replace, parts=chosen, judge=judging, tolerance=tolerance)
+                                         replace=replace, parts=chosen, judge=judging, tolerance=tolerance,
+                                         document=key)
     return Graded(problem_set, submissions, verdicts, warnings, judging.summary() if judging else None)
 
 
@@ -160,8 +178,9 @@ def _swapped(answers: str | Path) -> str:
 def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput], source: str | None,
                     store: bool = True, origin: str | None = None, replace: bool = False,
                     parts: list[str] | None = None, judge: Judge | None = None,
-                    tolerance: float | None = None) -> tuple[list[Verdict], list[str]]:
-    """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored.
+                    tolerance: float | None = None, document: str | Path | None = None) -> tuple[list[Verdict], list[str]]:
+    """(verdicts of every submission, warnings); answers, verdicts, traces and reader's marks are stored, and
+    with the key's `document`, its figures (gathered the first time the key is stored).
 
     Everything is checked and graded before anything is written; each submission is then written in one
     transaction, so a failure leaves no half-stored submission. A `judge` then decides what the checkers
@@ -180,6 +199,8 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
     try:
         if db is not None:
             key_id = db.save_problem_set(problem_set)
+            if document is not None and not db.figures(key_id):  # kept for runs and reviews; grading reads text
+                db.save_figures(key_id, key_figures(document, problem_set)[0])
             with db.transaction():  # all of a file's submissions, or none
                 stored = []
                 for submission, verdicts in zip(submissions, graded):
@@ -450,9 +471,14 @@ def run_key(key: str | Path, parts: str | None) -> tuple[ProblemSet, tuple[str, 
 
 
 def plan_run(key: str | Path, protocol: str, prompts: Path | None = None, parts: str | None = None,
-             limit: int | None = None) -> tuple[ProblemSet, list[tuple[str, list[dict]]], list[str]]:
-    """(problem set, the calls one sample would make as (what for, messages), warnings): a dry run, no model."""
+             limit: int | None = None, model: str | None = None,
+             images: bool = True) -> tuple[ProblemSet, list[tuple[str, list[dict]]], list[str]]:
+    """(problem set, the calls one sample would make as (what for, messages), warnings): a dry run, no model.
+    Messages name the figures they would carry (label, size, sha256), never their bytes; `model` and `images`
+    (False: --no-images) say whether the model would be sent images."""
+    from .figures import figures_to_show
     from .protocols import PROTOCOLS, planned_calls
+    from .providers import reads_images
     from .runner import load_templates
 
     if protocol not in PROTOCOLS:
@@ -461,7 +487,9 @@ def plan_run(key: str | Path, protocol: str, prompts: Path | None = None, parts:
     templates = load_templates(prompts)
     wanted = [p.id for p in problem_set.parts() if p.kind != "admin" and (chosen is None or p.id in chosen)]
     asked = only_parts(problem_set, wanted[: limit or None])
-    return asked, planned_calls(asked, protocol, templates), warnings
+    figures, figure_notes = key_figures(key, problem_set, [p.id for p in asked.parts()])
+    shown, _ = figures_to_show(figures, images and (model is None or reads_images(model)))
+    return asked, planned_calls(asked, protocol, templates, shown), warnings + figure_notes
 
 
 def run_model(key: str | Path, config, *, prompts: Path | None = None, parts: str | None = None,
@@ -484,6 +512,8 @@ def run_model(key: str | Path, config, *, prompts: Path | None = None, parts: st
     problem_set, chosen, warnings = run_key(key, parts)
     config = replaced(config, parts=chosen)
     templates, prices = load_templates(prompts), load_prices()
+    figures, figure_notes = key_figures(key, problem_set, chosen)
+    warnings += figure_notes
     provider = provider or get_provider(config.model, config.base_url, timeout=config.timeout)
     judging = Judge(judge) if judge is not None else None  # a wrong judge model, key or template fails here
     with Store() as db:
@@ -491,7 +521,8 @@ def run_model(key: str | Path, config, *, prompts: Path | None = None, parts: st
         if judging is not None:
             judging.store = db
             on_graded = lambda sid, part, text, verdict: judging.submit(sid, problem_set, part, text, verdict)  # noqa: E731
-        runner = Runner(db, problem_set, config, provider, templates, on_progress=on_progress, on_graded=on_graded)
+        runner = Runner(db, problem_set, config, provider, templates, on_progress=on_progress, on_graded=on_graded,
+                        figures=figures)
         run_id = runner.start(resume, new=new)
         if on_start is not None:
             on_start(run_id, warnings + _resume_notices(runner, run_id))

@@ -18,12 +18,13 @@ from typing import Callable
 
 from .calls import CallPool, Event, call_with_retries, well_formed
 from .errors import InputError, ParseError, TabenchError
+from .figures import figures_to_show, with_image_data
 from .grade import grade_part
 from .ingest.loader import read_text
 from .model import Part, ProblemSet, Verdict
 from .partids import only_parts
 from .processes import is_running, this_process
-from .protocols import (TEMPLATE_NAMES, index_messages, per_part_messages, revised_answer, self_check_message,
+from .protocols import (TEMPLATE_NAMES, Figures, index_messages, per_part_messages, revised_answer, self_check_message,
                         solve_message, template_problem, whole_messages)
 from .providers.base import Completion, ProviderError
 from .store import Store, default_home
@@ -32,6 +33,7 @@ from .transcripts import Turn, import_text, import_turns
 __all__ = ["RunConfig", "Runner", "RunStopped", "Terminated", "call_with_retries", "load_templates", "load_prices",
            "cost_of", "summary"]
 
+FIGURE_MISSING = "figure_missing"  # the tag of a verdict on a part whose figure the model was not shown
 CONNECT_ATTEMPTS = 3  # tries for a server that has not answered yet in this run (a dead one fails in ~2 s)
 POLL_SECONDS = 0.2  # how often the run's thread looks at its deadline while it waits for replies
 GRACE_SECONDS = 1.0  # on Ctrl-C, how long replies already on their way are waited for
@@ -52,12 +54,18 @@ class RunConfig:
     parts: tuple[str, ...] | None = None  # only these part ids (--parts)
     timeout: float = 120.0  # seconds for one request (given to the provider)
     run_timeout: float | None = None  # seconds for the whole run
+    images: bool = True  # send figures to a model that reads images (--no-images: never)
 
-    def params(self, templates: dict[str, str] | None = None) -> str:
-        """What makes two runs the same run (and a rerun a resume): what is asked, and how."""
+    def params(self, templates: dict[str, str] | None = None, figures: str | None = None) -> str:
+        """What makes two runs the same run (and a rerun a resume): what is asked, and how (`figures`: a digest
+        of the images sent, so a changed figure is a new run)."""
         params = {"limit": self.limit, "max_tokens": self.max_tokens, "temperature": self.temperature}
+        if figures:
+            params["figures"] = figures
         if self.parts:
             params["parts"] = list(self.parts)
+        if not self.images:
+            params["images"] = False
         if templates is not None:
             params["prompts"] = templates_digest(templates)
         return json.dumps(params, sort_keys=True)
@@ -142,7 +150,9 @@ def cost_of(model: str, input_tokens: int, output_tokens: int, prices: dict) -> 
 class Runner:
     def __init__(self, store: Store, problem_set: ProblemSet, config: RunConfig, provider, templates: dict[str, str],
                  sleep=time.sleep, on_progress: Callable[[int, int, str], None] | None = None, clock=time.monotonic,
-                 on_graded: Callable[[int, Part, str, Verdict], None] | None = None):
+                 on_graded: Callable[[int, Part, str, Verdict], None] | None = None, figures: list | None = None):
+        """`figures` (figures.KeptFigure, gathered by the caller): sent with their parts to a model that reads
+        images, else marked in the prompt as not shown; without them, parts are asked as their text says."""
         self.store, self.problem_set, self.config, self.provider = store, problem_set, config, provider
         self.templates, self.sleep, self.clock = templates, sleep, clock
         self.on_progress = on_progress or (lambda done, total, note: None)
@@ -153,6 +163,12 @@ class Runner:
             gradable = [p for p in gradable if p.id in set(config.parts)]
         self.parts = gradable[: config.limit or None]
         self.key_id = store.save_problem_set(problem_set)
+        self.figures: Figures | None = None
+        self._image_data: dict[str, str] = {}
+        if figures is not None:
+            store.save_figures(self.key_id, figures)
+            reads_images = config.images and getattr(provider, "accepts_images", False)
+            self.figures, self._image_data = figures_to_show(figures, reads_images)
         self.resumed: dict | None = None  # the stored run a rerun continues, as it was before
         self._names: dict[int, str] = {}  # submission id -> name, for the verdicts
         self._traces: dict[int, list[dict]] = {}  # submission id -> per-part trace, as stored
@@ -168,7 +184,7 @@ class Runner:
         `new`, else a new one. The run is claimed for this process."""
         config, store = self.config, self.store
         store.mark_dead_runs(is_running)
-        params = config.params(self.templates)
+        params = config.params(self.templates, self._figures_digest())
         if resume is not None:
             run = store.run(resume)
             differences = self._differences(run, params)
@@ -187,6 +203,15 @@ class Runner:
         self.resumed = dict(before, calls=len(store.run_calls(run_id)))
         return run_id
 
+    def _figures_digest(self) -> str | None:
+        """A digest of the images this run sends with their parts, or None when it sends none."""
+        if self.figures is None or not self.figures.model_reads_images or not self.figures.kept:
+            return None
+        asked = {part.id for part in self.parts}
+        sent = sorted((part_id, image["sha256"]) for part_id, images in self.figures.kept.items() if part_id in asked
+                      for image in images)
+        return hashlib.sha256(json.dumps(sent).encode()).hexdigest()[:16] if sent else None
+
     def _differences(self, run: dict, params: str) -> list[str]:
         """What a stored run was asked with that differs from this command (named as the user gives it)."""
         config = self.config
@@ -195,7 +220,7 @@ class Runner:
         theirs = {"problem set": run["problem_set_id"], "model": run["model"], "protocol": run["protocol"],
                   "--base-url": run["base_url"], **json.loads(run["params"])}
         names = {"limit": "--limit", "max_tokens": "--max-tokens", "temperature": "--temperature", "parts": "--parts",
-                 "prompts": "set of prompt templates"}
+                 "prompts": "set of prompt templates", "images": "--no-images", "figures": "set of figure images"}
         return [names.get(field, field) for field in mine | theirs if mine.get(field) != theirs.get(field)]
 
     def run(self, run_id: int) -> None:
@@ -271,7 +296,8 @@ class Runner:
         """The provider call alone, run in a worker thread: it does not touch the store."""
         config = self.config
         return call_with_retries(
-            lambda: self.provider.complete(messages, max_tokens=config.max_tokens, temperature=config.temperature),
+            lambda: self.provider.complete(with_image_data(messages, self._image_data), max_tokens=config.max_tokens,
+                                           temperature=config.temperature),
             config.max_attempts, sleep=self.sleep, on_retry=on_retry,
             connect_attempts=None if self._reached else CONNECT_ATTEMPTS)
 
@@ -340,7 +366,10 @@ class Runner:
                                completion.stop_reason)
 
     def _grade(self, submission_id: int, part, text: str, stop_reason: str) -> Verdict:
-        return grade_part(part, text, self._names[submission_id], stop_reason=stop_reason)
+        verdict = grade_part(part, text, self._names[submission_id], stop_reason=stop_reason)
+        if self.figures is not None and self.figures.status(part) in ("text_only", "not_found"):
+            verdict.tags.append(FIGURE_MISSING)
+        return verdict
 
     def _save(self, submission_id: int, answers: dict[str, str], verdicts: list[Verdict]) -> None:
         self.store.save_answers(submission_id, answers)
@@ -366,7 +395,7 @@ class Runner:
         while self._pool.in_flight or (todo and failure is None):
             while todo and failure is None and self._pool.in_flight < width:
                 sample, submission_id, part = todo.popleft()
-                messages = per_part_messages(self.problem_set, part, self.templates)
+                messages = per_part_messages(self.problem_set, part, self.templates, self.figures)
                 key, cached = self._lookup(sample, messages)
                 if cached is not None:
                     self._part_answered(run_id, sample, submission_id, part, messages, key, cached, True)
@@ -398,7 +427,7 @@ class Runner:
         if "whole" in self.store.done_steps(run_id, sample):
             return
         problem_set = self._limited()
-        messages = whole_messages(problem_set, self.templates)
+        messages = whole_messages(problem_set, self.templates, self.figures)
         completion, key, cached = self._ask(sample, messages)
         try:
             answers = import_text(completion.text, f"run {run_id} reply", problem_set).answer_map()
@@ -419,7 +448,7 @@ class Runner:
         messages = [m for m in self.store.trace(submission_id) if m.get("role") in ("system", "user", "assistant")]
         done = self.store.done_steps(run_id, sample)
         if "index" not in done or not messages:
-            messages = index_messages(problem_set, self.templates)
+            messages = index_messages(problem_set, self.templates, self.figures)
             completion, key, cached = self._ask(sample, messages)
             messages = messages + [{"role": "assistant", "content": completion.text}]
             with self.store.transaction():

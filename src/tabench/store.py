@@ -151,6 +151,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "008_figures",
+        """
+        CREATE TABLE figure_images (
+            sha256 TEXT PRIMARY KEY, media_type TEXT NOT NULL, data BLOB NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE figures (
+            problem_set_id TEXT NOT NULL REFERENCES problem_sets(id), part_id TEXT NOT NULL, position INTEGER NOT NULL,
+            sha256 TEXT REFERENCES figure_images(sha256), media_type TEXT, size INTEGER,
+            source_path TEXT, page INTEGER, bbox TEXT, caption TEXT NOT NULL, missing TEXT, gathered_at TEXT NOT NULL,
+            PRIMARY KEY (problem_set_id, part_id, position)
+        );
+        """,
+    ),
 ]
 
 
@@ -310,6 +324,38 @@ class Store:
                 (key, problem_set.title, problem_set.source, data, _now()),
             )
         return key
+
+    def save_figures(self, problem_set_id: str, figures: list) -> None:
+        """The figures gathered for a problem set (figures.KeptFigure): each image once by its sha256, and per
+        part and position which image it is, or why there is none. A figure gathered again takes the place of
+        the row it had (the image a past run sent stays stored under its sha256)."""
+        with self.transaction():
+            for kept in figures:
+                sha = kept.sha256
+                if sha is not None:
+                    self.db.execute("INSERT OR IGNORE INTO figure_images VALUES (?, ?, ?, ?)",
+                                    (sha, kept.media_type, kept.data, _now()))
+                figure = kept.figure
+                self.db.execute(
+                    "INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (problem_set_id, kept.part_id, kept.position, sha, kept.media_type,
+                     len(kept.data) if kept.data is not None else None, figure.path, figure.page,
+                     json.dumps(figure.bbox) if figure.bbox is not None else None, figure.caption, kept.missing,
+                     _now()))
+
+    def figures(self, problem_set_id: str) -> list[dict]:
+        """The stored figures of a problem set, by part and position (without their bytes)."""
+        keys = ("part_id", "position", "sha256", "media_type", "size", "source_path", "page", "bbox", "caption",
+                "missing")
+        rows = self.db.execute(
+            "SELECT part_id, position, sha256, media_type, size, source_path, page, bbox, caption, missing "
+            "FROM figures WHERE problem_set_id = ? ORDER BY rowid", (problem_set_id,)).fetchall()
+        return [dict(zip(keys, row), bbox=json.loads(row[7]) if row[7] else None) for row in rows]
+
+    def figure_image(self, sha256: str) -> tuple[str, bytes] | None:
+        """(media type, bytes) of a stored figure image."""
+        row = self.db.execute("SELECT media_type, data FROM figure_images WHERE sha256 = ?", (sha256,)).fetchone()
+        return (row[0], bytes(row[1])) if row else None
 
     def save_submission(self, problem_set_id: str, name: str, answers: dict[str, str], source: str | None = None,
                         origin: str | None = None) -> int:

@@ -12,7 +12,7 @@ import typer
 from .. import app as application
 from ..errors import TabenchError
 from ..model import problem_set_schema
-from .base import _fail, _write_or_print, app, warn
+from .base import _fail, _write_or_print, app, note, warn
 from .show import print_import, print_index
 
 @app.command(rich_help_panel="Pipeline")
@@ -29,6 +29,10 @@ def ingest(
     try:
         problem_set = application.load_key(document, parsed_forms=output is not None or as_json)
         warn(application.key_warnings(problem_set))
+        counts, *missing = application.ingest_figures(document, problem_set) or [None]
+        if counts:
+            note([counts])
+        warn(missing)
         if output is not None:
             _write_or_print(problem_set.model_dump_json(indent=2), output)
         elif as_json:

@@ -41,6 +41,8 @@ def run_command(
     resume: Optional[int] = typer.Option(None, "--resume", help="Continue this run (rerunning the same command does too)."),
     new: bool = typer.Option(False, "--new", help="Start a separate run even if one with the same settings is stored."),
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="A folder of prompt templates that replace the packaged ones."),
+    no_images: bool = typer.Option(False, "--no-images", help="Send no figures: for a text model behind an "
+                                   "OpenAI-compatible server (llama.cpp, vLLM) that refuses image content."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the prompts the run would send; call no model, store nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the run's summary (with --dry-run: the calls) as JSON."),
     judge: Optional[JudgeConfig] = None,
@@ -54,14 +56,14 @@ def run_command(
     from ..runner import RunConfig
 
     if dry_run:
-        _dry_run(key, protocol, prompts, parts, limit, samples, as_json)
+        _dry_run(key, protocol, prompts, parts, limit, samples, as_json, model, not no_images)
         return
     try:
         if resume is not None and new:
             raise TabenchError("--resume continues a stored run and --new starts another; give one of them")
         config = RunConfig(model=model, protocol=protocol, samples=samples, max_concurrency=max_concurrency, limit=limit,
                            max_tokens=max_tokens, temperature=temperature if temperature is not None else (0.7 if samples > 1 else 0.0),
-                           base_url=base_url, timeout=timeout, run_timeout=run_timeout)
+                           base_url=base_url, timeout=timeout, run_timeout=run_timeout, images=not no_images)
         progress = Progress(TextColumn("{task.description}", style="bold", markup=False), BarColumn(),
                             MofNCompleteColumn(), TextColumn("calls"), TimeElapsedColumn(),
                             TextColumn("{task.fields[note]}", style="yellow", markup=False),
@@ -126,9 +128,9 @@ def _sigterm_stops_the_run():
 
 
 def _dry_run(key: Path, protocol: str, prompts: Optional[Path], parts: Optional[str], limit: Optional[int],
-             samples: int, as_json: bool) -> None:
+             samples: int, as_json: bool, model: str, images: bool) -> None:
     try:
-        problem_set, calls, warnings = application.plan_run(key, protocol, prompts, parts, limit)
+        problem_set, calls, warnings = application.plan_run(key, protocol, prompts, parts, limit, model, images)
     except TabenchError as err:
         _fail(err)
     warn(warnings)
@@ -141,9 +143,15 @@ def _dry_run(key: Path, protocol: str, prompts: Optional[Path], parts: Optional[
         for message in messages:
             console.print(Text(f"[{message['role']}]", style="bold"))
             console.print(message["content"], soft_wrap=True)
+            for image in message.get("images", []):
+                console.print(Text(f"[image: {image['label']}, {_kilobytes(image['size'])}]", style="cyan"))
     times = f", {samples} times (once per sample)" if samples > 1 else ""
     console.print(f"dry run: {len(calls)} call(s) per sample{times} with protocol {protocol} on "
                   f"{problem_set.title}; no model was called and nothing was stored")
+
+
+def _kilobytes(size: int) -> str:
+    return f"{max(1, round(size / 1024))} KB"
 
 
 @app.command(rich_help_panel="Stored results")

@@ -2,6 +2,6 @@
 are imported only when used."""
 
 from .base import Completion, Provider, ProviderError
-from .registry import get_provider
+from .registry import get_provider, reads_images
 
-__all__ = ["Completion", "Provider", "ProviderError", "get_provider"]
+__all__ = ["Completion", "Provider", "ProviderError", "get_provider", "reads_images"]

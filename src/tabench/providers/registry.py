@@ -11,6 +11,12 @@ GEMINI_OPENAI_URL = "https://generativelanguage.googleapis.com/v1beta/openai/"
 KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "google": "GEMINI_API_KEY"}
 
 
+def reads_images(spec: str) -> bool:
+    """Whether the provider family of `spec` takes images (OpenAI-compatible, Anthropic, Gemini: yes; local
+    SmolLM2: no). A text model behind an OpenAI-compatible server is made text-only by the caller (--no-images)."""
+    return spec.partition("/")[0] in KEY_VARIABLES
+
+
 def get_provider(spec: str, base_url: str | None = None, http_client=None, environ=None, timeout: float = 120.0):
     """A provider for `spec`; ProviderError with the fix when the name, key or SDK is missing. `timeout` bounds
     each request in seconds (HTTP providers)."""

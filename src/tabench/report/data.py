@@ -23,6 +23,16 @@ NOTE_TAGS = {
 }
 
 
+# Whether a model was shown a part's figure, as the run's messages record it (protocols.with_figures): the
+# column of the figure table, and the note under the part. Example: "text_only" -> "missing (text-only model)".
+FIGURE_SHOWN = {
+    "shown": ("yes", "the model was shown the figure (sent as an image with the part)"),
+    "text_only": ("missing (text-only model)", "the model was not shown the figure: it reads text only (or the run "
+                                               "had --no-images); the prompt said so"),
+    "not_found": ("not found", "the figure was not found with the document; the model was asked without it"),
+}
+
+
 @dataclass
 class Note:
     """A remark shown under a part: a tag the grader set, or (later) a judge's explanation or first error."""
@@ -58,6 +68,7 @@ class PartRow:
     rationale: str = ""  # Markdown: the verdict's rationale with the formulas it quotes as math
     automatic: Verdict | None = None  # the machine's verdict, where a person's verdict replaced it
     judge: dict | None = None  # when a judge decided: models, prompt_version, explanation, first_error, votes
+    figure_shown: str | None = None  # a key of FIGURE_SHOWN when a run asked this figure-dependent part
 
     @property
     def machine(self) -> Verdict | None:
@@ -96,6 +107,7 @@ class ReportData:
     observations: list[str] = field(default_factory=list)
     trace: list[dict] = field(default_factory=list)  # the conversation, when the answers came from one
     tables: list[Table] = field(default_factory=list)
+    figures_shown: dict[str, str] = field(default_factory=dict)  # part id -> a key of FIGURE_SHOWN (runs only)
 
     @property
     def score_line(self) -> str:
@@ -116,6 +128,7 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
     by_id = {v.part_id: v for v in verdicts}
     machine_by_id = {v.part_id: v for v in automatic or verdicts}
     human_by_id = {h["part_id"]: h for h in human or []}
+    shown = figures_shown(trace or [])
     questions = []
     for question in problem_set.questions:
         rows = []
@@ -128,9 +141,10 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
                 prompt=part.prompt, answer=answers.get(part.id, ""), verdict=verdict,
                 reference=reference_markdown(part), needs_figure=part.needs_figure, human=human_by_id.get(part.id),
                 solution=part.solution, rationale=rationale_markdown(verdict.rationale, verdict, part) if verdict else "",
-                notes=_tag_notes(verdict) + _judge_notes(judge) + list((notes or {}).get(part.id, [])),
+                notes=_tag_notes(verdict) + _figure_notes(shown.get(part.id)) + _judge_notes(judge)
+                + list((notes or {}).get(part.id, [])),
                 automatic=machine_by_id.get(part.id) if verdict is not None and verdict.method == "human" else None,
-                judge=judge,
+                judge=judge, figure_shown=shown.get(part.id),
             ))
         graded = [r.verdict for r in rows if r.verdict]
         questions.append(QuestionRow(question.number, question.title, question.preamble, rows,
@@ -150,7 +164,8 @@ def build_report(problem_set: ProblemSet, verdicts: list[Verdict], answers: dict
     turns = [{"role": t.get("role", "?"), "text": (t.get("text") or t.get("content") or "").strip()} for t in trace or []]
     prompt = next((t["text"] for t in turns if t["role"] == "user" and t["text"]), "")
     data = ReportData(problem_set.title, meta, prompt, questions, summary,
-                      trace=[t for t in turns if t["text"] and t["role"] in ("system", "user", "assistant")])
+                      trace=[t for t in turns if t["text"] and t["role"] in ("system", "user", "assistant")],
+                      figures_shown=shown)
     data.tables = summary_tables(data, verdicts, problem_set)
     data.observations = observations(data, verdicts, problem_set)
     return data
@@ -200,6 +215,23 @@ def _judge_notes(judge: dict | None) -> list[Note]:
     return notes
 
 
+def figures_shown(trace: list[dict]) -> dict[str, str]:
+    """Per part id, whether the model was shown its figure, from the `figure_notes` of the messages sent (the
+    last message that showed the part decides)."""
+    shown = {}
+    for turn in trace:
+        for note in turn.get("figure_notes") or ():
+            if isinstance(note, dict) and note.get("status") in FIGURE_SHOWN:
+                shown[str(note.get("part_id"))] = note["status"]
+    return shown
+
+
+def _figure_notes(status: str | None) -> list[Note]:
+    if status is None:
+        return []
+    return [Note("figure", FIGURE_SHOWN[status][1], "info" if status == "shown" else "warning")]
+
+
 def _tag_notes(verdict: Verdict | None) -> list[Note]:
     if verdict is None:
         return []
@@ -237,10 +269,14 @@ def summary_tables(data: ReportData, verdicts: list[Verdict], problem_set: Probl
             for tag, count in sorted(tagged.items(), key=lambda item: (-item[1], item[0]))]))
     if s["figure_parts"]:
         tables.append(Table(
-            "Parts that depend on a figure", ["part", "verdict", "score"],
+            "Parts that depend on a figure", ["part", "verdict", "score", "shown to the model"],
             [[pid, f"{BADGES[by_id[pid].verdict]} {by_id[pid].verdict.replace('_', ' ')}",
-              f"{by_id[pid].score:g} / {by_id[pid].points:g}"] for pid in s["figure_parts"]],
-            "The figure is not in the text of the problem set.",
+              f"{by_id[pid].score:g} / {by_id[pid].points:g}",
+              FIGURE_SHOWN[data.figures_shown[pid]][0] if pid in data.figures_shown else "—"]
+             for pid in s["figure_parts"]],
+            "The figure is not in the text of the problem set. Shown to the model: yes, sent as an image; missing, "
+            "the model reads text only; not found, the figure could not be found with the document; —, the "
+            "answers did not come from a run of tabench.",
         ))
     if s["needs_review"]:
         tables.append(Table(
@@ -279,8 +315,11 @@ def observations(data: ReportData, verdicts: list[Verdict], problem_set: Problem
             notes.append(f"{count} of {len(wrong)} wrong or partial parts share the tag {tag}")
     figure = data.summary["figure"]
     if figure["parts"]:
+        shown = [pid for pid in data.summary["figure_parts"] if data.figures_shown.get(pid) == "shown"]
+        told = [pid for pid in data.summary["figure_parts"] if pid in data.figures_shown]
         notes.append(f"{figure['parts']} part(s) depend on a figure that is not in the text: "
-                     f"{figure['score']:g} of {figure['points']:g} points there")
+                     f"{figure['score']:g} of {figure['points']:g} points there"
+                     + (f"; the model was shown the figure in {len(shown)} of them" if told else ""))
     review = data.summary["needs_review"]
     if review:
         free = sum(kinds.get(pid) in ("derivation", "code", "short_text") for pid in review)

@@ -25,7 +25,7 @@ def _part(row: PartRow) -> dict:
         "id": row.id, "kind": row.kind, "points": row.points, "needs_figure": row.needs_figure, "prompt": row.prompt,
         "answer": row.answer, "reference": row.reference,
         "verdict": _verdict(row.verdict), "automatic": _verdict(row.machine), "human": row.human,
-        "agrees": row.agrees,
+        "agrees": row.agrees, "figure_shown": row.figure_shown,
     }
 
 
