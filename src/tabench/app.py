@@ -204,11 +204,9 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
             with db.transaction():  # all of a file's submissions, or none
                 stored = []
                 for submission, verdicts in zip(submissions, graded):
-                    submission_id, name, note = store_graded(db, key_id, problem_set, submission, verdicts, source,
-                                                             origin, replace, parts)
+                    submission_id, verdicts, note = store_graded(db, key_id, problem_set, submission, verdicts,
+                                                                 source, origin, replace, parts)
                     warnings += [note] if note else []
-                    if name != submission.name:
-                        verdicts = [v.model_copy(update={"submission": name}) for v in verdicts]
                     stored.append((submission_id, verdicts))
         if judge is None:
             return [v for _, verdicts in stored for v in verdicts], warnings

@@ -43,12 +43,15 @@ def check_against_key(problem_set: ProblemSet, submission: SubmissionInput) -> l
 
 def store_graded(db: Store, key_id: str, problem_set: ProblemSet, submission: SubmissionInput, verdicts: list[Verdict],
                  source: str | None, origin: str | None, replace: bool,
-                 parts: list[str] | None) -> tuple[int, str, str | None]:
-    """Write a graded submission: (its id, the name it is stored under, a note when that is not its own)."""
+                 parts: list[str] | None) -> tuple[int, list[Verdict], str | None]:
+    """Write a graded submission: (its id, its verdicts as stored — under the name it is stored under —, a note
+    when that name is not its own)."""
     with db.transaction():  # the name is chosen and written under one lock: two processes cannot collide
         name, note = _stored_name(db, key_id, problem_set, submission, source, origin, replace)
+        if name != submission.name:
+            verdicts = [v.model_copy(update={"submission": name}) for v in verdicts]
         submission_id = _write(db, key_id, name, submission, verdicts, source, origin, parts)
-    return submission_id, name, note
+    return submission_id, verdicts, note
 
 
 def _stored_name(db: Store, key_id: str, problem_set: ProblemSet, submission: SubmissionInput, source: str | None,
@@ -87,8 +90,6 @@ def _stored_name(db: Store, key_id: str, problem_set: ProblemSet, submission: Su
 def _write(db: Store, key_id: str, name: str, submission: SubmissionInput, verdicts: list[Verdict],
            source: str | None, origin: str | None, parts: list[str] | None) -> int:
     answers = submission.answers if parts is None else {k: v for k, v in submission.answers.items() if k in parts}
-    if name != submission.name:
-        verdicts = [v.model_copy(update={"submission": name}) for v in verdicts]
     before = db.answers_of(key_id, name)
     submission_id = db.regrade_submission(key_id, name, source, origin, parts)
     db.save_answers(submission_id, answers)
