@@ -73,7 +73,7 @@ def bench_ingest_with_parsed_forms() -> None:
     print(f"ingest 001 with SymPy forms of its expressions (tabench ingest --json): {(time.perf_counter() - start) * 1000:.0f} ms, cold")
 
 
-def _class_answers(problem_set, students: int):
+def _class_answers(problem_set, students: int, opening: str = "Student {n} writes, after some working:"):
     """A class of `students` submissions: every checkable part answered in one of several forms
     (the key's own answer three ways and a near-miss), each wrapped in different prose."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -88,46 +88,65 @@ def _class_answers(problem_set, students: int):
         answers = {}
         for index, (part_id, forms) in enumerate(variants.items()):
             form = forms[(student + index) % len(forms)]
-            answers[part_id] = f"Student {student} writes, after some working:\n\n{form}"
+            answers[part_id] = f"{opening.format(n=student)}\n\n{form}"
         submissions.append(answers)
     return submissions
 
 
 def bench_grade() -> None:
-    from tabench import grade, ingest
+    """A class of 200 submissions graded the way `tabench grade` grades a file of them (app.grade_submissions:
+    comparisons pipelined with the worker process), then the same class one `tabench.grade` call per submission."""
+    from tabench import grade, ingest, worker
+    from tabench.app import grade_submissions
+    from tabench.checkers.symbolic import compare_expressions
+
+    from tabench.read.units import convert
 
     start = time.perf_counter()
     grade(ingest(EXAM), {"10.b": "$x$"})  # the SymPy worker process starts once per process
     print(f"grade: starting the SymPy worker process: {time.perf_counter() - start:.2f} s")
+    start = time.perf_counter()
+    convert(1.0, "microsecond", "nanosecond")  # pint is imported and its registry built at the first conversion
+    print(f"grade: loading pint's unit registry (once per process, at the first unit conversion): "
+          f"{time.perf_counter() - start:.2f} s")
 
     for path in (EXAM, SEEDS / "002_c2737d6fc07f4f16.txt"):
         problem_set = ingest(path)
         submissions = _class_answers(problem_set, 200)
         count = sum(len(answers) for answers in submissions)
         start, cpu = time.perf_counter(), time.process_time()
-        for index, answers in enumerate(submissions):
-            grade(problem_set, answers, f"s{index}")
+        graded = grade_submissions(problem_set, [(f"s{index}", answers) for index, answers in enumerate(submissions)])
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-        graded_parts = len(grade(problem_set, submissions[0]))
         print(
             f"grade {path.name[:3]}: {count} checkable answers from 200 submissions in {elapsed:.2f} s "
             f"= {count / elapsed:,.0f} answers/s ({count / cpu:,.0f} per CPU second of this process; the "
-            f"{graded_parts} gradable parts per submission include the missing ones; comparisons are cached per "
-            f"distinct expression, the first of each runs in the worker)"
+            f"{len(graded[0])} gradable parts per submission include the missing ones; comparisons are cached per "
+            f"distinct expression, the first of each runs in the worker while the grader reads on)"
         )
-    from tabench import worker
-    from tabench.checkers.symbolic import compare_expressions
-
     problem_set = ingest(EXAM)
+    for label, opening, run in (
+            ("one grade() call per submission", "From student {n}:",
+             lambda: [grade(problem_set, answers, f"t{index}") for index, answers in enumerate(submissions)]),
+            ("grade_submissions", "Student {n} answers:",
+             lambda: grade_submissions(problem_set, [(f"t{index}", answers) for index, answers in enumerate(submissions)]))):
+        submissions = _class_answers(problem_set, 200, opening)  # new wording: the readers' caches do not help
+        worker.forget_comparisons()
+        compare_expressions.cache_clear()
+        start = time.perf_counter()
+        run()
+        print(f"grade 001 again with emptied comparison caches (the worker's parser stays warm), {label}: "
+              f"{count_answers(submissions) / (time.perf_counter() - start):,.0f} answers/s")
     cold = _class_answers(problem_set, 4)
-    worker.compare.cache_clear()
+    worker.forget_comparisons()
     compare_expressions.cache_clear()
     start = time.perf_counter()
-    count = 0
-    for index, answers in enumerate(cold):
-        grade(problem_set, answers, f"cold{index}")
-        count += len(answers)
-    print(f"grade 001 cold (empty comparison caches): {count / (time.perf_counter() - start):,.0f} answers/s")
+    grade_submissions(problem_set, [(f"cold{index}", answers) for index, answers in enumerate(cold)])
+    print(f"grade 001, 4 submissions, empty comparison caches: {count_answers(cold) / (time.perf_counter() - start):,.0f} "
+          f"answers/s")
+
+
+def count_answers(submissions) -> int:
+    return sum(len(answers) for answers in submissions)
 
 
 def bench_check() -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import Mapping
 
 from .answers import SubmissionInput, load_submissions
 from .errors import GradingError, ParseError, TabenchError
-from .grade import grade as grade_answers
-from .grade import grade_part
+from . import worker
+from .grade import gradable_parts, grade_part
 from .ingest import load_problem_set
 from .ingest.loader import read_text
 from .judge.decide import NOT_ATTEMPTS
@@ -189,8 +191,7 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
     for submission in submissions:
         warnings += submission.warnings + check_against_key(problem_set, submission)
     key = only_parts(problem_set, parts) if parts else problem_set
-    graded = [grade_answers(key, submission.answers, submission=submission.name, tolerance=tolerance)
-              for submission in submissions]
+    graded = grade_submissions(key, [(submission.name, submission.answers) for submission in submissions], tolerance)
     for submission, verdicts in zip(submissions, graded):
         if submission.imported is not None:
             warnings += _placement_warnings(submission.name, submission.imported, verdicts)
@@ -225,6 +226,18 @@ def grade_and_store(problem_set: ProblemSet, submissions: list[SubmissionInput],
             db.close()
 
 
+def grade_submissions(problem_set: ProblemSet, submissions: list[tuple[str, Mapping[str, str | None]]],
+                      tolerance: float | None = None) -> list[list[Verdict]]:
+    """The verdicts of each (name, answers), as `grade` gives them, with the expression comparisons pipelined: an
+    answer whose comparison the worker has not decided yet is set aside while the other answers are read, then
+    graded again once the worker has answered (worker.pipelined)."""
+    parts = gradable_parts(problem_set)
+    jobs = [partial(grade_part, part, answers.get(part.id), name, tolerance=tolerance)
+            for name, answers in submissions for part in parts]
+    verdicts = worker.pipelined(jobs)
+    return [verdicts[index * len(parts) : (index + 1) * len(parts)] for index in range(len(submissions))]
+
+
 @dataclass
 class Checked:
     """What `tabench check FILE` produced: a result per pair in input order, and agreement with the labels the
@@ -240,7 +253,8 @@ def check_file(path: str | Path, tolerance: float | None = None) -> Checked:
     from .checkfile import read_pairs
 
     pairs = read_pairs(read_text(path, what="pairs file"), str(path))
-    results = [check(p.gold, p.answer, p.kind, p.precision, tolerance=tolerance, id=p.id) for p in pairs]
+    results = worker.pipelined([partial(check, p.gold, p.answer, p.kind, p.precision, tolerance=tolerance, id=p.id)
+                                for p in pairs])
     labelled = [(pair, result) for pair, result in zip(pairs, results) if pair.expected is not None]
     agreement = None
     if labelled:

@@ -22,11 +22,12 @@ def grade(problem_set: ProblemSet, answers: Mapping[str, str | None], submission
           tolerance: float | None = None) -> list[Verdict]:
     """A verdict for every gradable part of `problem_set`; parts without an answer are `missing`.
     `tolerance` is a relative tolerance for numbers whose key sets none of its own."""
-    return [
-        grade_part(part, answers.get(part.id), submission, tolerance=tolerance)
-        for part in problem_set.parts()
-        if part.kind not in NOT_GRADED_KINDS
-    ]
+    return [grade_part(part, answers.get(part.id), submission, tolerance=tolerance) for part in gradable_parts(problem_set)]
+
+
+def gradable_parts(problem_set: ProblemSet) -> list[Part]:
+    """The parts that get a verdict, in document order."""
+    return [part for part in problem_set.parts() if part.kind not in NOT_GRADED_KINDS]
 
 
 STOPPED_EARLY = {"length": ("truncated", "the reply was cut off at the token limit"),
