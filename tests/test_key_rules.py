@@ -45,6 +45,22 @@ def test_the_stat50_key_is_numeric_with_its_tolerance_and_grades_by_it():
     assert grade_part(part, "2,500 loans").verdict == "incorrect"
 
 
+@pytest.mark.parametrize("solution,expected", [
+    ("- **negative ELBO** : 98.12 ± 0.77\n- **KL-Divergence** : 20.38 ± 0.38",  # seed 002 4.a, as it is written
+     [("negative_elbo", 98.12, 0.77, None), ("kl_divergence", 20.38, 0.38, None)]),
+    ("- latency: $16.4 \\pm 0.2\\,\\mu s$\n- memory: 12.5 ± 10% GiB",  # units and a relative spread kept
+     [("latency", 16.4, 0.2, "µs"), ("memory", 12.5, 1.25, "GiB")]),
+])
+def test_a_list_of_named_measured_values_is_one_numeric_blank_each(solution, expected):
+    _, blanks = build_blanks("4.a", "Train it, then report the following numbers.", [solution], [])
+    assert [(b.id, b.number.value, pytest.approx(b.number.abs_tol), b.number.unit) for b in blanks] == expected
+
+
+def test_a_list_of_named_values_without_a_spread_is_not_read_as_measured_values():
+    _, blanks = build_blanks("2", "Report the following numbers.", ["- learning rate: 0.01\n- batch size: 64"], [])
+    assert all(b.number is None or b.number.abs_tol is None for b in blanks)
+
+
 # ---- 2. LaTeX line breaks inside a key -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("latex,expected", [

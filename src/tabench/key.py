@@ -11,7 +11,7 @@ from .read.cues import ALTERNATIVE_CUE, APPROXIMATE, SOLUTION_CUE, split_justifi
 from .read.expressions import names_a_value
 from .read.math import clean_latex, math_spans, split_equation, strip_markup
 from .read.numbers import TooLarge
-from .read.quantities import Item, values_in
+from .read.quantities import Item, Quantity, read_quantity, values_in
 
 _ADMIN = re.compile(
     r"honor code|academic (?:honesty|integrity)|sign your name|who did you work with|worked with|collaborat\w*|"
@@ -71,7 +71,7 @@ _FIGURE_REF = re.compile(
     re.I,
 )
 _CAPTION_LINE = re.compile(r"^[ \t]*(?:\*\*|__|\*|_)?[ \t]*(?:Figure|Fig\.?)\s*\d+\s*[:.].*$", re.I | re.M)
-_PLUS_MINUS = re.compile(r"^[ \t]*[-*+]\s+(.+?)\s*:\s*\$?([-+]?[\d,]*\.?\d+)\s*(?:±|\\pm|\+/-)\s*([\d,]*\.?\d+)\$?\s*$", re.M)
+_NAMED_ITEM = re.compile(r"^[ \t]*[-*+]\s+(.+?)\s*:\s*(.+?)\s*$", re.M)  # '- **KL-Divergence** : 20.38 ± 0.38'
 _CHOICE_NUMBERS = re.compile(r"\bchoices?\s*((?:\d+\s*(?:,|and|&|or)?\s*)+)", re.I)
 _OPTION_LETTER = re.compile(r"\b(?i:option|choice|answer is)\s*\(?([A-Za-z])\)?(?![\w])")
 _LEADING_LABEL = re.compile(r"^\s*(?:\*\*)?\(([a-z])\)")
@@ -350,17 +350,18 @@ def _correct_labels(choices: list[Choice], solution: str) -> list[str]:
 
 def _numeric_blanks(segments: list[str]) -> list[Blank]:
     solution = "\n\n".join(segments)
-    reported = _PLUS_MINUS.findall(solution)
+    reported = _reported_values(solution)
     if len(reported) >= 2:
         return [
             Blank(
                 id=_slug(strip_markup(name)),
                 label=strip_markup(name),
                 kind="numeric",
-                number=Number(value=_to_float(value), abs_tol=_to_float(spread), written=value),
-                text=f"{value} ± {spread}",
+                number=Number(value=quantity.value, unit=quantity.unit.plain if quantity.unit else None,
+                              abs_tol=quantity.spread, written=quantity.number.text),
+                text=text,
             )
-            for name, value, spread in reported
+            for name, text, quantity in reported
         ]
     final, alternatives = numeric_answer(segments[0] if segments else "")
     if final is None:
@@ -457,8 +458,17 @@ def _number(item: Item, text: str) -> Number:
                   abs_tol=quantity.spread)
 
 
-def _to_float(value: str) -> float:
-    return float(value.replace(",", ""))
+def _reported_values(solution: str) -> list[tuple[str, str, Quantity]]:
+    """A list of named measured values, one per item (`- negative ELBO: 98.12 ± 0.77`): (name, text, quantity)."""
+    found = []
+    for name, text in _NAMED_ITEM.findall(solution):
+        try:
+            quantity = read_quantity(text)
+        except TooLarge:
+            continue
+        if quantity is not None and quantity.spread is not None:
+            found.append((name, text, quantity))
+    return found
 
 
 def _format_number(number: Number) -> str:
