@@ -206,3 +206,96 @@ def test_every_phrase_table_row_reads_its_example():
             assert table.search(example), (name, example)
     for role in ROLES:
         assert role.table.search(role.example), role.name
+
+
+# ---- found on hand-labelled answers to unseen documents (tests/data/labelled/dev.jsonl) ------------------------
+
+from tabench.model import Blank, Choice  # noqa: E402
+from tabench.read.option_values import picked_by_value  # noqa: E402
+from tabench.read.picks import chosen_labels  # noqa: E402
+from tabench.read.quantities import final_quantity  # noqa: E402
+from tabench.read.shapes import answer_shape, key_shape  # noqa: E402
+
+DS100_3B = [Choice(label=str(i + 1), text=t) for i, t in enumerate(
+    ["0", "$\\frac{1}{8}$", "$\\frac{7}{64}$", "7", "56", "64", "448", "512", "Other"])]  # DS100 su19 final, 3(b)
+BETAS = [Choice(label=str(i + 1), text=t) for i, t in enumerate(
+    ["$\\beta = 10^{-6}$", "$\\beta = 10^{-3}$", "$\\beta = 10^0$"])]  # seed 001, 11.d.i
+
+
+@pytest.mark.parametrize("answer,choices,expected", [
+    ("Var(X) = 64² · p(1−p) = 4096 · (1/8)(7/8) = 4096 · 7/64 = 448.", DS100_3B, ["7"]),  # a chain ends on its value
+    ("E[X^2] = 64^2 * (1/8) = 4096/8 = 512\nVar(X) = 512", DS100_3B, ["8"]),  # an intermediate value given as final
+    ("So the variance is 0.125.", DS100_3B, ["2"]),  # 1/8 written as a decimal
+    ("Var(X) = 100", DS100_3B, ["9"]),  # none of the values: Other
+    ("I'd pick option 6.", DS100_3B, []),  # an option named by its place is not read as a value
+    ("1e-3", BETAS, ["2"]),  # typed scientific notation for 10^{-3}
+])
+def test_options_that_are_values_are_picked_by_the_value_committed_to(answer, choices, expected):
+    assert picked_by_value(answer, choices) == expected
+
+
+def test_a_value_hedged_between_two_options_picks_neither():
+    blank = Blank(id="answer", kind="multiple_choice", choices=[Choice(label=str(i + 1), text=t) for i, t in enumerate(
+        ["0", "1", "15", "24", "26", "27", "28", "29"])], correct=["5"])  # DS100 su19 final, 6(d)
+    answer = "With the L1 term it's 1 + 25 = 26 if the intercept is not penalized, or 1 + 28 = 29 if it is — so the answer is 26 or 29 depending on convention."
+    assert picked_by_value(answer, blank.choices) == []
+    from tabench.checkers.choice import check_multiple_choice
+    assert check_multiple_choice(answer, blank).verdict == "needs_review"
+
+
+@pytest.mark.parametrize("text,hedged", [
+    ("so the answer is 26 or 29 depending on convention.", True),
+    ("It takes 5 ms or 7 ms.", True),
+    ("It takes 5 ms or 5000 µs.", False),  # one value restated in another unit
+    ("one coordinate per substring of length 1, 2 or 3:\n\n$$26 + 26^2 + 26^3 = 18278 \\text{ dimensions.}$$", False),
+])
+def test_two_different_values_offered_as_alternatives_are_a_hedge(text, hedged):
+    quantity, region = final_quantity(text)
+    assert region.hedged == hedged and (quantity is None) == hedged
+
+
+@pytest.mark.parametrize("key,answer,expected", [
+    ("1 \\times 3", "yes, 1x3 (a row vector)", ("1", "3")),  # CST463 lab 1, 1(b)
+    ("1 \\times 3", "Yes, the inner sizes match. The result is a 3 × 1 matrix.", ("3", "1")),  # swapped: another shape
+    ("3 \\times 3", "Same as C: 3 rows and 3 columns.", ("3", "3")),
+    ("3 \\times 1", "BC = (1×3)(3×3) = 1×3, so the size is 1 × 3", ("1", "3")),  # the conclusion, not the working
+    ("n \\times d", "It is $n \\times d$.", ("n", "d")),
+])
+def test_a_key_that_is_a_shape_is_read_as_a_shape_not_a_product(key, answer, expected):
+    assert key_shape(key) is not None and answer_shape(answer) == expected
+
+
+@pytest.mark.parametrize("latex", ["3 \\times 10^{8}", "2 \\times 3 + 1", "x"])
+def test_products_that_are_not_shapes_stay_expressions(latex):
+    assert key_shape(latex) is None
+
+
+@pytest.mark.parametrize("answer", [
+    "Je choisirais REPTILE avec un grand lot de données par tâche : MAML exigerait de rétropropager à travers 10 itérations.",
+    "I'd go with REPTILE here; MAML would need second-order gradients through 10 steps.",
+    "f is linear, so option 2 (not 1 or 3).\n\nFinal: 2",
+])
+def test_a_choice_named_right_after_the_answer_commits_is_the_pick(answer):
+    blank = Blank(id="answer", kind="multiple_choice", choices=[Choice(label="1", text="MAML"), Choice(label="2", text="REPTILE"),
+                                                               Choice(label="3", text="Neither")], correct=["2"])
+    from tabench.checkers.choice import check_multiple_choice
+    assert check_multiple_choice(answer, blank).verdict == "correct", chosen_labels(answer, blank)
+
+
+def test_a_check_after_the_answer_is_not_the_answer():
+    from tabench.read.final import regions
+    text = ("so each application adds one $\\mathbf x^{(0)}$:\n\n$$\\mathbf{x}^{(\\ell)} = (2\\ell+1)\\,\\mathbf{x}^{(0)}$$\n\n"
+            "Check: $\\ell = 1$ gives $3\\mathbf x^{(0)}$, matching the hint.")  # seed 001, 12.e, answer then check
+    assert "(2\\ell+1)" in regions(text)[0].text and "Check" not in regions(text)[0].text
+
+
+@pytest.mark.parametrize("key,answer,verdict", [
+    ("\\frac{7}{28} = 0.25", "$$P(\\text{adjacent}) = \\frac{7}{28} = \\frac14.$$", "correct"),  # STAT50 quiz 2, 1: the value
+    ("\\frac{7}{28} = 0.25", "$$\\boxed{\\tfrac{14}{28} = \\tfrac12}$$", "incorrect"),  # two true equations, another value
+    ("v = -e^x\\cos y + y^2 - x^2 - x", "$v(x,y) = y^2 - x^2 - x - e^x\\cos y$", "correct"),  # MATH307 quiz 2, 2
+    ("Z = V \\sigma_z + \\mu_z", "z = sigma*V + mu", "correct"),  # seed 001 11.a typed, the key's letter in lower case
+    ("Z = V \\sigma_z + \\mu_z", "z = mu*V + sigma", "incorrect"),
+])
+def test_an_equation_for_the_keys_quantity_is_compared_by_its_value(key, answer, verdict):
+    from tabench.checkers.symbolic import check_expression
+    assert check_expression(answer, Blank(id="answer", kind="expression", latex=key)).verdict == verdict

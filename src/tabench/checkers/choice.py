@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Blank
-from ..read.picks import chosen_labels, committed, leading_label
+from ..read.picks import chosen_labels, committed, committed_leading_label, leading_label
 from . import register
 from .result import Check
 from .rules import apply_rules
@@ -41,8 +41,8 @@ def check_multiple_choice(answer: str, blank: Blank) -> Check:
     if review:
         return review
     if len(picked) > 1:
-        leading = leading_label(answer, blank)
-        if leading is not None and not committed(answer):
+        leading = committed_leading_label(answer, blank) if committed(answer) else leading_label(answer, blank)
+        if leading is not None:
             picked = [leading]
         else:
             return Check.review("choice", f"several choices named ({_describe(picked)}); which one is final is unclear",

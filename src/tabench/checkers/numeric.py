@@ -55,6 +55,9 @@ def check_numeric(answer: str, blank: Blank, *, tolerance: float | None = None, 
     if region is not None and region.malformed:
         return Check.review("numeric", "the math delimiters around the final answer do not close; a person reads it",
                             region.text.strip()[:200], "malformed_math")
+    if region is not None and region.hedged:
+        return Check.review("numeric", "the answer offers two different values; which one it commits to is unclear",
+                            region.text.strip()[:200], "ambiguous_value")
     if quantity is None:
         return _not_a_number(answer, key, precision)
     shown, expected = quantity.text, _describe(key)

@@ -11,6 +11,7 @@ from ..read.expressions import canonical, final_expression, names_a_value, norma
 from ..read.math import split_equation
 from ..read.limits import refuse_formula
 from ..read.numbers import NotANumber, TooLarge, evaluate, read_number
+from ..read.shapes import answer_shape, key_shape
 from . import register
 from .result import Check
 from .rules import apply_rules
@@ -69,15 +70,27 @@ def _defined_values(gold: str, answer: str) -> tuple[tuple[str], tuple[str]]:
     answer_sides = split_equation(answer) if "=" in answer else [answer]
     if len(answer_sides) == 1:
         return (gold_sides[-1],), (answer,)
-    if canonical(answer_sides[0]) == canonical(gold_sides[0]):
+    if computation and _is_arithmetic(answer_sides[-1]):  # '\\frac{7}{28} = 0.25' against 'P = \\frac{14}{28} = \\frac12'
+        return (gold_sides[-1],), (answer_sides[-1],)
+    if _quantity_name(answer_sides[0]) == _quantity_name(gold_sides[0]):
         return (gold_sides[-1],), (answer_sides[-1],)
     return (gold,), (answer,)
+
+
+def _quantity_name(side: str) -> str:
+    """The name an equation's left side gives: `v(x,y)` and `v` name the same function, `z` and `Z` the same letter
+    (an answer writes the key's quantity in its own case)."""
+    name = re.sub(r"\([^()]*\)$", "", canonical(side)) or canonical(side)
+    return name.lower() if len(name) == 1 else name
 
 
 @register("expression")
 def check_expression(answer: str, blank: Blank, *, tolerance: float | None = None, precision: int | None = None) -> Check:
     if not blank.latex:
         return Check.review("symbolic", "the key has no reference expression for this blank")
+    shape = key_shape(blank.latex)
+    if shape is not None:
+        return _check_shape(answer, shape)
     items, region = final_expression(answer)
     if region is not None and region.malformed:
         return Check.review("symbolic", "the math delimiters around the final answer do not close; a person reads it",
@@ -104,6 +117,19 @@ def check_expression(answer: str, blank: Blank, *, tolerance: float | None = Non
         is_value=lambda value: compare_expressions(value, items, blank.log_base, tolerance, precision)[0] == "equal",
         is_opposite=lambda: compare_expressions(f"-\\left({_right_side(blank.latex)}\\right)", items, blank.log_base,
                                                 tolerance, precision)[0] == "equal")
+
+
+def _check_shape(answer: str, shape: tuple[str, ...]) -> Check:
+    """A key that is a shape (`1 \\times 3`): the answer's shape, in order, not the product of its sizes."""
+    given = answer_shape(answer)
+    expected = " × ".join(shape)
+    if given is None:
+        return Check.review("symbolic", f"no shape found in the answer (the key is the shape {expected})", None,
+                            "no_final_answer")
+    shown = " × ".join(given)
+    if [size.lower() for size in given] == [size.lower() for size in shape]:
+        return Check("correct", 1.0, "symbolic", f"{shown} is the key's shape", shown)
+    return Check("incorrect", 0.0, "symbolic", f"the shape {shown} is not {expected}", shown, ("wrong_value",))
 
 
 def _listed(latex: str) -> bool:

@@ -101,18 +101,21 @@ FINAL_CUES = (
     ("answer_label", r"(?<![\w])answers?\s*[:：=]|(?m:^[ \t>#*_-]*answers?\b)", ("answer",), "Answer: 20"),
     ("answer_is", r"the (?:correct |right |final )?answers? (?:is|are|would be|should be|comes to|equals)", ("answer",),
      "The answer is 20."),
-    ("selection", r"selection\s*[:：]|\bi (?:choose|select|pick)\b|(?:correct|chosen|selected) (?:options?|choices?|answers?) (?:is|are)"
+    ("selection", r"selection\s*[:：]|\bi(?:'d| would)? (?:choose|select|pick|go with)\b|(?:correct|chosen|selected) (?:options?|choices?|answers?) (?:is|are)"
                   r"|(?:options?|choices?) selected\s*[:：]|gradient contributors\s*[:：]",
-     ("selection", "choose", "select", "pick", "correct", "chosen", "contributors"), "Selection: Curve (b)"),
+     ("selection", "choose", "select", "pick", "go with", "correct", "chosen", "contributors"), "I'd go with C"),
+    ("final_label", r"(?m:^[ \t>#*_-]*final\s*[:：])", ("final",), "Final: 2 and 4"),
     ("result", r"(?<![\w])result\s*[:：]", ("result",), "Result: 50 ns"),
-    ("es", r"respuesta final|la respuesta (?:es|correcta es)", ("respuesta",), "Respuesta final: 20"),
-    ("fr", r"r[ée]ponse finale|la (?:bonne )?r[ée]ponse est", ("réponse", "reponse"), "Réponse finale : 20"),
-    ("de", r"endergebnis|die (?:richtige )?antwort (?:ist|lautet)|antwort\s*[:：]", ("endergebnis", "antwort"),
-     "Die Antwort ist 20"),
+    ("es", r"respuesta final|la respuesta (?:es|correcta es)|\b(?:elijo|escojo|elegir[ií]a)\b", ("respuesta", "elijo", "escojo", "elegir"),
+     "Respuesta final: 20"),
+    ("fr", r"r[ée]ponse finale|la (?:bonne )?r[ée]ponse est|\bje (?:choisis|choisirais|s[ée]lectionne)\b",
+     ("réponse", "reponse", "choisi", "sélectionne", "selectionne"), "Je choisirais REPTILE"),
+    ("de", r"endergebnis|die (?:richtige )?antwort (?:ist|lautet)|antwort\s*[:：]|\bich (?:w[äa]hle|w[üu]rde (?:\w+ ){0,3}w[äa]hlen)\b",
+     ("endergebnis", "antwort", "wähle", "wahle"), "Die Antwort ist 20"),
     ("pt", r"resposta final|a resposta (?:é|correta é)", ("resposta",), "Resposta final: 20"),
     ("it", r"risposta finale|la risposta (?:è|corretta è)", ("risposta",), "Risposta finale: 20"),
     ("ru", r"окончательный ответ|ответ\s*[:：]", ("ответ",), "Ответ: 20"),
-    ("zh", r"最终答案|答案(?:是|为|[:：])", ("答案",), "最终答案：20"),
+    ("zh", r"最终答案|答案(?:是|为|[:：])|我选(?:择)?", ("答案", "我选"), "最终答案：20"),
     ("ja", r"最終的な答え|答え(?:は|[:：])", ("答え",), "答えは20"),
     ("ko", r"최종 답|정답(?:은|[:：])", ("최종", "정답"), "정답: 20"),
 )
@@ -206,4 +209,4 @@ SOLUTION_CUE = PhraseTable(tuple(row for row in FINAL_CUES if row[0] in ("final_
 CONCLUSION_CUE = PhraseTable(CONCLUSION_CUES)
 # A negation governs the value right after it: no other number, no sentence end in between.
 NEGATED = re.compile(rf"(?:{_alternation(NEGATION)})[^\d.!?;。\n]{{0,24}}$", re.I)
-CHECK_START = re.compile(rf"^[\s>*#_(\[-]*(?:\d+[.)]\s*)?(?:{_alternation(CHECK_LINES)})(?![\w])", re.I)
+CHECK_START = re.compile(rf"[\s>*#_(\[-]*(?:\d+[.)]\s*)?(?:{_alternation(CHECK_LINES)})(?![\w])", re.I)

@@ -47,6 +47,7 @@ class Region:
     start: int
     malformed: bool = False  # a math delimiter that never closes sits before it
     pieces: tuple[str, ...] = ()  # of a boxed region: each box's content
+    hedged: bool = False  # it offers two different values ('26 or 29'): it commits to neither
 
 
 @lru_cache(maxsize=4096)
@@ -124,12 +125,15 @@ def _starts_line(text: str, position: int) -> bool:
     return not text[text.rfind("\n", 0, position) + 1 : position].strip(" >*#-")
 
 
+_LINE_START = re.compile(r"\n[ \t]*")
+
+
 def _check_ranges(text: str) -> list[tuple[int, int]]:
     """Sentences that only check a result: from a check cue at a sentence start to the sentence's end."""
     if not _CHECK_TRIGGER.search(text.lower()):
         return []
     ranges = []
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    starts = sorted({0, *(m.end() for m in _SENTENCE_END.finditer(text)), *(m.end() for m in _LINE_START.finditer(text))})
     for index, start in enumerate(starts):
         if CHECK_START.match(text, start, min(len(text), start + 80)):
             end = starts[index + 1] if index + 1 < len(starts) else len(text)
@@ -162,8 +166,21 @@ def _after(text: str, position: int, spans) -> tuple[int, int] | None:
         if match.group(0) == "." and _ABBREVIATION.search(text[max(start, match.start() - 8) : match.start() + 1]):
             continue
         if match.start() > start:
+            if match.group(0) == "\n" and text[start : match.start()].rstrip().endswith((":", "：")):
+                introduced = _next_paragraph(text, match.end())  # '… adds one x:' then the display it introduces
+                if introduced is not None:
+                    return introduced
             return start, match.end()
     return start, limit
+
+
+def _next_paragraph(text: str, position: int) -> tuple[int, int] | None:
+    following = re.search(r"\S", text[position : position + MAX_REGION_CHARS])
+    if following is None:
+        return None
+    start = position + following.start()
+    end = text.find("\n\n", start)
+    return start, min(len(text) if end == -1 else end, start + MAX_REGION_CHARS)
 
 
 def _joined_boxes(text: str, found: list[Box]) -> list[Box]:

@@ -11,6 +11,7 @@ answer. Forms, with an example each:
 | a named option | `Option D`, `choice 3`, `choices 1, 3 and 6`, `(Choice 1, 3, 6)`, `Curve (b)`, `Figure (a)` |
 | the option's text or math | `Scenario 3`, `REPTILE`, `β = 10^-3`, `σ²`, `$\\|f(x')\\|_2 = a\\|f(x)\\|_2$` |
 | all of them | `All three.`, `All of the above.` |
+| the value of an option that is a value | `E(X) = 64 · 1/8 = 8` for the option `8`, `1e-3` for `$\\beta = 10^{-3}$` (option_values.py) |
 
 A part's own label at the start of its answer (`**(a)** Scenario 3`) is a label, not a choice: grade.py
 takes it off before the checkers read.
@@ -28,6 +29,7 @@ from .expressions import canonical
 from .final import regions
 from .math import math_spans, strip_markup
 from .numbers import NotANumber, evaluate
+from .option_values import picked_by_value
 from .plain import plain_expressions
 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -57,6 +59,9 @@ def chosen_labels(answer: str, blank: Blank) -> list[str]:
         labels = _unique(match_option(option, choices) for option in marked)
         if labels:
             return labels
+    by_value = picked_by_value(text, choices) if choices else []
+    if by_value:
+        return by_value
     for region in regions(text):
         if region.how in ("boxed", "final answer", "bold", "conclusion"):
             labels = labels_in(region.text, choices)
@@ -78,6 +83,19 @@ def _boxes_marked(text: str) -> str:
 def committed(answer: str) -> bool:
     """Does the answer commit explicitly (a box or a final-answer cue)?"""
     return any(region.how in ("boxed", "final answer") for region in regions(answer))
+
+
+def committed_leading_label(answer: str, blank: Blank) -> str | None:
+    """The one choice named right after the answer commits ('Je choisirais REPTILE …: MAML exigerait …')."""
+    for region in regions(answer):
+        if region.how in ("boxed", "final answer"):
+            if _OFFERS_ALTERNATIVES.search(region.text[:60]):
+                return None  # 'the answer is 26 or 29 depending on convention' commits to neither
+            return leading_label(region.text, blank)
+    return None
+
+
+_OFFERS_ALTERNATIVES = re.compile(r"\b(?:or|either|ou|o|oder|или)\b|或", re.I)
 
 
 def leading_label(answer: str, blank: Blank) -> str | None:

@@ -19,7 +19,7 @@ from .final import Region, regions
 from .limits import MAX_REGION_CHARS
 from .math import scan_math, split_equation
 from .numbers import NUMBER_MATH_BARE, NUMBER_PLAIN, NUMBER_PLAIN_BARE, NotANumber, TooLarge, Written, evaluate, read_number, written_number
-from .units import UNIT_EXPRESSION, Unit, is_count_word, read_unit
+from .units import UNIT_EXPRESSION, Unit, convert, is_count_word, read_unit
 
 _WRAPPED = re.compile(r"^\\(?:mathbf|textbf|boldsymbol|bm|boxed|mathrm|text|underline|color\{[^{}]*\})\s*\{(.*)\}$", re.S)
 _UNIT_START = re.compile(r"\\(?:mathrm|text|textrm|textbf|rm|operatorname|mbox|textnormal|unit|si|mu)\b|(?<=[\d}\s])[A-Za-zµμ°%]|\\%")
@@ -99,6 +99,9 @@ def read_quantity(text: str, math: bool = True) -> Quantity | None:
     return _read_quantity(text, math)
 
 
+_TRAILING_NOUN = re.compile(r"(?<=[\d}])\s*\\text\s*\{\s*([A-Za-z][A-Za-z ]{2,40}?)\s*[.,;]?\s*\}\s*[.,;]?$")
+
+
 def _read_quantity(text: str, math: bool = True) -> Quantity | None:
     """`text` as one quantity: arithmetic on numbers with an optional unit (`5 \\times 10^{1}\\,\\mathrm{ns}`,
     `25{,}600`, `0.05 µs`, `28\\%`); the last side of an equation. None when it is not one; TooLarge raised."""
@@ -108,6 +111,9 @@ def _read_quantity(text: str, math: bool = True) -> Quantity | None:
     body = re.split(r"\\q?quad\b", body)[0]  # what follows \quad is a remark ("\quad \text{X: Incorrect}")
     sides = split_equation(body) if "=" in body else [body]
     side = _unwrap(sides[-1]) if sides else body
+    noun = _TRAILING_NOUN.search(side)
+    if noun and read_unit(noun.group(1)) is None:  # '18278 \\text{ dimensions.}': the number, not a unit
+        side = side[: noun.start()].strip()
     if re.search(r"\\approx|≈", side):  # the exact value comes before its approximation: '1/3 \approx 0.33'
         pieces = [piece.strip() for piece in re.split(r"\\approx|≈", side) if piece.strip()]
         side = next((piece for piece in pieces if re.search(r"\d", piece)), pieces[-1] if pieces else "")
@@ -243,18 +249,29 @@ def _unit_after(text: str, position: int) -> tuple[Unit, int] | None:
     return None
 
 
+class Hedged(Exception):
+    """The region offers two different values as alternatives ('26 or 29')."""
+
+
 def committed_value(region: Region, last: bool = False) -> Quantity | None:
     """The value a region commits to: the first one not negated, followed through restatements (the last one
-    for the last line of an answer)."""
+    for the last line of an answer). Hedged is raised for two different values offered as alternatives."""
     if region.how == "boxed":
         quantities = [read_quantity(piece) for piece in _top_level_items(region.text[:MAX_REGION_CHARS])]
         if len(quantities) == 1 and quantities[0] is not None:
             return quantities[0]
     text = region.text[-MAX_REGION_CHARS:] if last else region.text[:MAX_REGION_CHARS]  # the value is near its end/start
+    if not last:
+        result = _chain_result(text)
+        if result is not None:
+            return result
     items = [item for item in values_in(text) if not _negated(text, item.start)]
     if not items:
         return None
     if last:
+        if len(items) >= 2 and text[items[-2].end : items[-1].start].strip(" ,;:").lower() == "or" \
+                and not text[items[-1].end :].strip(" .!*_$)") and not _same_quantity(items[-2].quantity, items[-1].quantity):
+            raise Hedged()  # the answer ends on 'x or y'; not '… of length 2 or 3:' with more after it
         return items[-1].quantity
     chosen = 0
     while chosen + 1 < len(items):
@@ -262,10 +279,42 @@ def committed_value(region: Region, last: bool = False) -> Quantity | None:
         if not RESTATEMENT.match(between):
             break
         connector = between.strip(" ,;:")
-        if items[chosen + 1].quantity.unit is None and connector not in ("=", "≈", "\\approx"):
+        following = items[chosen + 1].quantity
+        if connector.lower() == "or" and not _same_quantity(items[chosen].quantity, following):
+            raise Hedged()
+        if following.unit is None and connector not in ("=", "≈", "\\approx"):
             break
         chosen += 1
     return items[chosen].quantity
+
+
+_SENTENCE = re.compile(r"^[^\n$]*?(?=[.;!?](?:\s|$)|\n|$)")
+
+
+def _chain_result(text: str) -> Quantity | None:
+    """The last side of an equation chain written in prose, when the region's first sentence is one and its
+    last side is a value: 'Var(X) = 64² · p(1−p) = 4096 · 7/64 = 448.' commits to 448."""
+    sentence = _SENTENCE.match(text.lstrip(" :"))
+    if sentence is None or "=" not in sentence.group(0):
+        return None
+    sides = split_equation(sentence.group(0))
+    if len(sides) < 3:  # 'x = 5' is read as before; a chain has at least two steps
+        return None
+    try:
+        return _read_quantity(sides[-1].strip())
+    except TooLarge:
+        return None
+
+
+def _same_quantity(first: Quantity, second: Quantity) -> bool:
+    """'5 ms or 5000 µs' restates one value; '26 or 29' offers two."""
+    value = second.value
+    if first.unit is not None and second.unit is not None and first.unit.pint != second.unit.pint:
+        converted = convert(second.value, second.unit.pint, first.unit.pint)
+        if converted is None:
+            return False
+        value = converted
+    return abs(value - first.value) <= 1e-9 * max(1.0, abs(value), abs(first.value))
 
 
 def _negated(text: str, position: int) -> bool:
@@ -294,7 +343,10 @@ def final_quantity(text: str) -> tuple[Quantity | None, Region | None]:
     for region in regions(text):
         if region.malformed:
             return None, region
-        quantity = committed_value(region, last=region.how in ("last line", "whole"))
+        try:
+            quantity = committed_value(region, last=region.how in ("last line", "whole"))
+        except Hedged:
+            return None, replace(region, hedged=True)
         if quantity is not None:
             return quantity, region
     return None, None
