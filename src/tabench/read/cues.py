@@ -147,7 +147,7 @@ NEGATION = (
 
 CHECK_LINES = (
     ("check", r"check(?:ing)?|verif(?:y|ying|ication)|sanity[- ]check|double[- ]check|let(?:'s| us) (?:check|verify)"
-              r"|to (?:check|verify)|plugging (?:back|in)|substituting back", "Check: $20 = 20$"),
+              r"|to (?:check|verify)|plugging (?:\w+ )?back|substituting (?:\w+ )?back", "Check: $20 = 20$"),
     ("other_languages", r"comprobaci[oó]n|verificaci[oó]n|v[ée]rification|[üu]berpr[üu]fung|probe|kontrolle|verifica|"
                         r"проверка|验证|检验|检查|検算|確認|검산|확인", "Comprobación: 20 = 20"),
 )
