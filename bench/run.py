@@ -113,7 +113,7 @@ def bench_grade() -> None:
     for path in (EXAM, SEEDS / "002_c2737d6fc07f4f16.txt"):
         problem_set = ingest(path)
         submissions = _class_answers(problem_set, 200)
-        count = sum(len(answers) for answers in submissions)
+        count = count_answers(submissions)
         start, cpu = time.perf_counter(), time.process_time()
         graded = grade_submissions(problem_set, [(f"s{index}", answers) for index, answers in enumerate(submissions)])
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu

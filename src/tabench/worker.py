@@ -56,7 +56,7 @@ class Worker:
     def __init__(self, hard_cpu_seconds: int = HARD_CPU_SECONDS, memory_bytes: int = MEMORY_BYTES) -> None:
         self.limits = [str(hard_cpu_seconds), str(memory_bytes)]
         self._process: subprocess.Popen | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
         self._in_flight: deque[str] = deque()  # request lines sent to the running process, oldest first
         self._replies: dict[str, dict | WorkerLimit] = {}  # replies read and not yet collected, by request line
         self._buffer = b""

@@ -218,6 +218,14 @@ _ROWS = re.compile(r"\\begin\{(?:[pbBvV]?matrix|smallmatrix|cases|dcases|array|t
 _ALIGN = re.compile(r"\\(?:begin|end)\{(?:align|aligned|alignat|equation|gather|gathered|multline|eqnarray)\*?\}")
 
 
+_TEXT_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|boxed|mathbf)\s*\{([^{}]*)\}|\$")
+
+
+def without_wrappers(text: str) -> str:
+    """`text` with `\\text{…}`, `\\mathrm{…}`, `\\boxed{…}` … replaced by their content and `$` by a space."""
+    return _TEXT_WRAPPERS.sub(lambda m: m.group(1) or " ", text)
+
+
 @lru_cache(maxsize=65536)
 def strip_markup(text: str) -> str:
     """Markdown emphasis and stray HTML emphasis removed, white space folded."""

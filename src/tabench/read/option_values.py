@@ -13,13 +13,11 @@ from functools import lru_cache
 from ..model import Choice
 from .math import split_equation
 from .numbers import TooLarge
-from .quantities import Quantity, final_quantity, read_quantity
-from .units import convert
+from .quantities import Quantity, final_quantity, read_quantity, same_value
 
 _OTHER = re.compile(r"^\W*(?:other|none of (?:the|these)(?: above)?|none|n/a)\W*$", re.I)
 # The answer names an option by its place ('option 4', 'choice (b)'): then it is not read by value.
 _BY_PLACE = re.compile(r"\b(?:option|choice)s?\s*#?\s*\(?(?:[A-Ha-h]|\d{1,2})\)?(?![\w])", re.I)
-_RELATIVE = 1e-9
 
 
 @lru_cache(maxsize=2048)
@@ -71,14 +69,10 @@ def picked_by_value(answer: str, choices: list[Choice]) -> list[str]:
 
 
 def _same(answer: Quantity, option: Quantity) -> bool:
-    value = answer.value  # a unit on one side only is the question's unit ('10 seconds' for the option '10')
-    if option.unit is not None and answer.unit is not None and answer.unit.pint != option.unit.pint:
-        converted = convert(value, answer.unit.pint, option.unit.pint)
-        if converted is None:
-            return False
-        value = converted
-    if abs(value - option.value) <= _RELATIVE * max(1.0, abs(value), abs(option.value)):
+    """The option's value, or the option rounded to the answer's places (0.13 for 1/8); a unit on one side only is
+    the question's unit ('10 seconds' for the option '10')."""
+    if same_value(option, answer):
         return True
-    places = answer.number.decimals  # an answer rounded to its places: 0.13 for 1/8
+    places = answer.number.decimals
     return (places is not None and not answer.number.exact and (answer.number.sig_figs or 0) >= 2
-            and round(option.value, places) == round(value, places))
+            and round(option.value, places) == round(answer.value, places))

@@ -27,7 +27,7 @@ from ..model import Blank, Choice
 from .choices import match_option, normalise_choice_text
 from .expressions import canonical
 from .final import regions
-from .math import math_spans, strip_markup
+from .math import math_spans, strip_markup, without_wrappers
 from .numbers import NotANumber, evaluate
 from .option_values import picked_by_value
 from .plain import plain_expressions
@@ -114,12 +114,11 @@ def _without_own_marker(answer: str, blank: Blank) -> str:
     return answer
 
 
-_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|boxed|mathbf)\s*\{([^{}]*)\}|\$")
 
 
 def label_list(text: str, choices: list[Choice]) -> list[str]:
     """The labels `text` lists when it is a list of labels and nothing else (the table above); else []."""
-    bare = strip_markup(_WRAPPERS.sub(lambda m: m.group(1) or " ", text) if ("$" in text or "\\" in text) else text)
+    bare = strip_markup(without_wrappers(text) if ("$" in text or "\\" in text) else text)
     if not _LABEL_LIST.match(bare):
         return []
     bare = _LIST_WORD.sub(" ", bare)

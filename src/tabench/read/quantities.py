@@ -270,7 +270,7 @@ def committed_value(region: Region, last: bool = False) -> Quantity | None:
         return None
     if last:
         if len(items) >= 2 and text[items[-2].end : items[-1].start].strip(" ,;:").lower() == "or" \
-                and not text[items[-1].end :].strip(" .!*_$)") and not _same_quantity(items[-2].quantity, items[-1].quantity):
+                and not text[items[-1].end :].strip(" .!*_$)") and not same_value(items[-2].quantity, items[-1].quantity):
             raise Hedged()  # the answer ends on 'x or y'; not '… of length 2 or 3:' with more after it
         return items[-1].quantity
     chosen = 0
@@ -280,7 +280,7 @@ def committed_value(region: Region, last: bool = False) -> Quantity | None:
             break
         connector = between.strip(" ,;:")
         following = items[chosen + 1].quantity
-        if connector.lower() == "or" and not _same_quantity(items[chosen].quantity, following):
+        if connector.lower() == "or" and not same_value(items[chosen].quantity, following):
             raise Hedged()
         if following.unit is None and connector not in ("=", "≈", "\\approx"):
             break
@@ -306,8 +306,8 @@ def _chain_result(text: str) -> Quantity | None:
         return None
 
 
-def _same_quantity(first: Quantity, second: Quantity) -> bool:
-    """'5 ms or 5000 µs' restates one value; '26 or 29' offers two."""
+def same_value(first: Quantity, second: Quantity) -> bool:
+    """'5 ms or 5000 µs' restates one value; '26 or 29' offers two. A unit on one side only is not compared."""
     value = second.value
     if first.unit is not None and second.unit is not None and first.unit.pint != second.unit.pint:
         converted = convert(second.value, second.unit.pint, first.unit.pint)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .final import regions
-from .math import strip_markup
+from .math import strip_markup, without_wrappers
 
 _DIM = r"(\d{1,6}|[A-Za-z])"
 # A key that is a shape and nothing else: two or three sizes joined by \times (never '3 \times 10^{8}').
@@ -25,12 +25,12 @@ _ANSWER_SHAPE = re.compile(
     rf"|\((\d{{1,6}})\s*,\s*(\d{{1,6}})\s*\))",
     re.I,
 )
-_LATEX_NOISE = re.compile(r"\\(?:mathrm|text|textbf|mathbf|boxed)\s*\{([^{}]*)\}|\\[,;! ]|\$")
+_SPACING = re.compile(r"\\[,;! ]")
 
 
 def key_shape(latex: str) -> tuple[str, ...] | None:
     """The shape a key is, when it is written as sizes joined by \\times ('1 \\times 3', 'n \\times d')."""
-    match = _KEY_SHAPE.match(_LATEX_NOISE.sub(lambda m: m.group(1) or " ", latex))
+    match = _KEY_SHAPE.match(_SPACING.sub(" ", without_wrappers(latex)))
     if match is None:
         return None
     return tuple(size for size in match.groups() if size)
@@ -49,5 +49,5 @@ def answer_shape(answer: str) -> tuple[str, ...] | None:
 
 
 def _shapes(text: str) -> list[tuple[str, ...]]:
-    flat = strip_markup(_LATEX_NOISE.sub(lambda m: m.group(1) or " ", text))
+    flat = strip_markup(_SPACING.sub(" ", without_wrappers(text)))
     return [tuple(size for size in match.groups() if size) for match in _ANSWER_SHAPE.finditer(flat)]
